@@ -1,0 +1,58 @@
+/**
+ * trailguard: synthesize the Terraform stack (cdktf.out/stacks/trailguard/cdk.tf.json) from a config file
+ * and print a per-region summary.
+ *
+ *   npm start                                  # uses ./trailguard.config.json
+ *   TRAILGUARD_CONFIG=path/to/config.json npm start
+ *
+ * A bad config prints what is wrong, field by field, and writes nothing.
+ */
+import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { App } from "./modules/cdk";
+import { ConfigError, loadConfig } from "./modules/config";
+import { TrailguardStack } from "./modules/constructs";
+import { formatSummary, summarizeStack } from "./modules/summary";
+
+export const STACK_NAME = "trailguard";
+
+function main(): number {
+  const configFile = process.env.TRAILGUARD_CONFIG ?? "trailguard.config.json";
+  let config;
+  try {
+    config = loadConfig(configFile);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      // Validation runs before the App exists, so nothing under cdktf.out is touched.
+      console.error(`trailguard: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+
+  const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  const outdirExisted = existsSync(outdir);
+  try {
+    const app = new App({ outdir });
+    new TrailguardStack(app, STACK_NAME, config);
+    app.synth();
+  } catch (e) {
+    // The App creates its outdir up front; leave no empty or half-written one behind.
+    if (!outdirExisted) rmSync(outdir, { recursive: true, force: true });
+    console.error(`trailguard: synth failed: ${(e as Error).message}`);
+    return 1;
+  }
+
+  const file = join(outdir, "stacks", STACK_NAME, "cdk.tf.json");
+  const summary = summarizeStack(JSON.parse(readFileSync(file, "utf8")));
+  const ms = process.uptime() * 1000; // since the process started, imports included
+  const slack = config.slack.channel
+    ? `chat.postMessage to ${config.slack.channel} (variable slack_token)`
+    : "incoming webhook (variable slack_webhook_url)";
+  console.log(`trailguard: ${configFile} -> ${file} (${statSync(file).size} bytes, ${ms.toFixed(0)} ms)`);
+  console.log(`home region ${config.homeRegion}; Slack: ${slack}\n`);
+  console.log(formatSummary(summary));
+  return 0;
+}
+
+process.exitCode = main();

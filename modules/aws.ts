@@ -1,0 +1,12 @@
+/**
+ * The only place that imports the AWS provider bindings, each by deep path: importing the package root
+ * loads every AWS resource class (measured: about 4 s and 560 MB per synth, against 0.4 s and 70 MB).
+ * Swapping to the CDK Terrain fork (@cdktn/provider-aws) is a change to these lines only.
+ */
+export { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+export { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+export { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+export { CloudwatchEventConnection } from "@cdktf/provider-aws/lib/cloudwatch-event-connection";
+export { CloudwatchEventApiDestination } from "@cdktf/provider-aws/lib/cloudwatch-event-api-destination";
+export { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+export { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";

@@ -1,0 +1,14 @@
+/** The only place that imports cdktf itself, so a swap to the CDK Terrain fork (cdktn) stays one file. */
+export {
+  App,
+  Fn,
+  propertyAccess,
+  ref,
+  TerraformIterator,
+  TerraformLocal,
+  TerraformOutput,
+  TerraformStack,
+  TerraformVariable,
+  Token,
+} from "cdktf";
+export type { IResolvable, ITerraformResource, ListTerraformIterator } from "cdktf";

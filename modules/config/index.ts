@@ -1,0 +1,3 @@
+export * from "./regions";
+export * from "./schema";
+export * from "./load";

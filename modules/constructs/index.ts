@@ -1,0 +1,5 @@
+export * from "./regional";
+export * from "./slack-destination";
+export * from "./alert-rule";
+export * from "./eventbridge-slack-role";
+export * from "./trailguard-stack";

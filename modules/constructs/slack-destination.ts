@@ -1,0 +1,86 @@
+import { Construct } from "constructs";
+import { CloudwatchEventApiDestination, CloudwatchEventConnection } from "../aws";
+import { TerraformVariable } from "../cdk";
+import type { TrailguardConfig } from "../config";
+import { Regions } from "./regional";
+
+export interface SlackDestinationProps {
+  readonly regions: Regions;
+  readonly slack: TrailguardConfig["slack"];
+  readonly namePrefix: string;
+}
+
+/** chat.postMessage: the channel goes in the body, the bot token in the Authorization header. */
+export const SLACK_POST_MESSAGE_URL = "https://slack.com/api/chat.postMessage";
+
+/**
+ * The Slack endpoint as an EventBridge connection and API destination in every region (a target must be in
+ * its rule's region). The secret is a sensitive Terraform variable, supplied at plan time: it never
+ * appears in the config file, cdk.tf.json or outputs.
+ */
+export class SlackDestination extends Construct {
+  readonly connection: CloudwatchEventConnection;
+  readonly apiDestination: CloudwatchEventApiDestination;
+  /** The Terraform variable holding the secret: `slack_token` or `slack_webhook_url`. */
+  readonly secret: TerraformVariable;
+
+  constructor(scope: Construct, id: string, props: SlackDestinationProps) {
+    super(scope, id);
+    const { regions } = props;
+    const webhook = props.slack.incomingWebhook === true;
+
+    this.secret = webhook
+      ? new TerraformVariable(this, "slack_webhook_url", {
+          type: "string",
+          sensitive: true,
+          nullable: false,
+          description:
+            "Slack incoming webhook URL (https://hooks.slack.com/services/...). Secret: anyone holding it can post to the channel. Supply it with TF_VAR_slack_webhook_url or a sensitive Terraform Cloud variable.",
+          validation: [
+            {
+              condition: '${startswith(var.slack_webhook_url, "https://")}',
+              errorMessage: "slack_webhook_url must be an https:// URL.",
+            },
+          ],
+        })
+      : new TerraformVariable(this, "slack_token", {
+          type: "string",
+          sensitive: true,
+          nullable: false,
+          description:
+            "Slack bot token (xoxb-...) with the chat:write scope. Supply it with TF_VAR_slack_token or a sensitive Terraform Cloud variable.",
+        });
+    this.secret.overrideLogicalId(webhook ? "slack_webhook_url" : "slack_token");
+
+    this.connection = new CloudwatchEventConnection(this, "connection", {
+      forEach: regions.iterator,
+      region: regions.region,
+      name: `${props.namePrefix}-slack`,
+      description: webhook
+        ? "trailguard: Slack incoming webhook (the URL is the secret; this header is not)"
+        : "trailguard: Slack bot token for chat.postMessage",
+      authorizationType: "API_KEY",
+      authParameters: {
+        // An incoming webhook authenticates by its URL; EventBridge still requires an auth type, so it
+        // gets a harmless identifying header.
+        apiKey: webhook
+          ? { key: "X-Trailguard-Source", value: "trailguard" }
+          : { key: "Authorization", value: `Bearer ${this.secret.stringValue}` },
+      },
+    });
+    this.connection.overrideLogicalId("slack");
+
+    this.apiDestination = new CloudwatchEventApiDestination(this, "api_destination", {
+      forEach: regions.iterator,
+      region: regions.region,
+      name: `${props.namePrefix}-slack`,
+      description: webhook ? "trailguard: Slack incoming webhook" : "trailguard: Slack chat.postMessage",
+      connectionArn: regions.sameRegion(this.connection, "arn"),
+      httpMethod: "POST",
+      invocationEndpoint: webhook ? this.secret.stringValue : SLACK_POST_MESSAGE_URL,
+      // Slack accepts about one message per second per channel; EventBridge queues the rest.
+      invocationRateLimitPerSecond: 1,
+    });
+    this.apiDestination.overrideLogicalId("slack");
+  }
+}
