@@ -1,0 +1,73 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, DEFAULT_REGIONS, loadConfig, parseConfig } from "../modules/config";
+
+const problemsOf = (value: unknown): readonly string[] => {
+  try {
+    parseConfig(value, "test.json");
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error("config was accepted");
+};
+
+describe("config defaults", () => {
+  test("a config with only slack gets the 17 default regions, us-east-1 home, trailguard prefix", () => {
+    const c = parseConfig({ slack: { channel: "C0123ABCDEF" } });
+    expect(c.regions).toEqual([...DEFAULT_REGIONS]);
+    expect(c.regions).toHaveLength(17);
+    expect(c.homeRegion).toBe("us-east-1");
+    expect(c.namePrefix).toBe("trailguard");
+    expect(c.tags).toEqual({});
+  });
+
+  test("the shipped example config is valid", () => {
+    expect(() => loadConfig(join(__dirname, "..", "trailguard.config.json"))).not.toThrow();
+  });
+
+  test("opt-in regions are accepted when listed", () => {
+    expect(parseConfig({ slack: { incomingWebhook: true }, regions: ["us-east-1", "af-south-1"] }).regions).toEqual([
+      "us-east-1",
+      "af-south-1",
+    ]);
+  });
+});
+
+describe("bad configs name the field and the reason", () => {
+  test.each<[string, unknown, RegExp]>([
+    ["unknown region", { slack: { channel: "C0123ABCDEF" }, regions: ["us-east-1", "eu-west-9"] }, /^regions\[1\]: unknown region "eu-west-9"/],
+    ["duplicate region", { slack: { channel: "C0123ABCDEF" }, regions: ["us-east-1", "us-east-1"] }, /^regions\[1\]: duplicate region "us-east-1"/],
+    ["homeRegion not in regions", { slack: { channel: "C0123ABCDEF" }, regions: ["eu-west-1"] }, /^homeRegion: "us-east-1" is not in regions/],
+    ["both channel and webhook", { slack: { channel: "C0123ABCDEF", incomingWebhook: true } }, /^slack: set exactly one of "channel".*"incomingWebhook"/],
+    ["neither channel nor webhook", { slack: {} }, /^slack: set exactly one of/],
+    ["missing slack", {}, /^slack: required field is missing/],
+    ["unknown top-level field", { slack: { channel: "C0123ABCDEF" }, slackToken: "x" }, /^slackToken: unknown field/],
+    ["unknown nested field", { slack: { channel: "C0123ABCDEF", url: "https://x" } }, /^slack\.url: unknown field/],
+    ["channel with JSON-breaking characters", { slack: { channel: 'C01"}' } }, /^slack\.channel: must be a Slack channel ID/],
+    ["empty region list", { slack: { channel: "C0123ABCDEF" }, regions: [] }, /^regions: list at least one region/],
+    ["tag with characters AWS refuses", { slack: { channel: "C0123ABCDEF" }, tags: { Owner: "a${b}" } }, /^tags\.Owner: tag values may use/],
+    ["config that is not an object", ["us-east-1"], /^\(config\): expected object/],
+  ])("%s", (_label, value, expected) => {
+    expect(problemsOf(value)).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+  });
+
+  test("every problem is reported at once, not only the first", () => {
+    expect(problemsOf({ slack: {}, regions: ["mars-1", "us-east-1"], extra: 1 })).toHaveLength(3);
+  });
+});
+
+describe("loadConfig", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tg-config-"));
+
+  test("a file that is not JSON fails with the parser's reason and the file name", () => {
+    const file = join(dir, "broken.json");
+    writeFileSync(file, '{ "slack": { "channel": "C0123ABCDEF" }, }');
+    expect(() => loadConfig(file)).toThrow(new RegExp(`invalid trailguard config ${file}:\\n  - not valid JSON: `));
+  });
+
+  test("a missing file fails with ENOENT", () => {
+    expect(() => loadConfig(join(dir, "absent.json"))).toThrow(/cannot read the file: ENOENT/);
+  });
+});

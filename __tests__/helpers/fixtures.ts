@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** An EventBridge "AWS API Call via CloudTrail" event (envelope + CloudTrail record). */
+export interface CloudTrailEvent {
+  account: string;
+  region: string;
+  time: string;
+  source: string;
+  "detail-type": string;
+  detail: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  [key: string]: unknown;
+}
+
+export const FIXTURES_DIR = join(__dirname, "..", "fixtures");
+
+export function loadFixture(name: string): CloudTrailEvent {
+  return JSON.parse(readFileSync(join(FIXTURES_DIR, name.endsWith(".json") ? name : `${name}.json`), "utf8"));
+}
+
+/** Every real record (see fixtures/README.md for sources), by file name. */
+export function allFixtures(): [string, CloudTrailEvent][] {
+  return readdirSync(FIXTURES_DIR)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => [f, loadFixture(f)]);
+}
+
+/** The tamper-family records: every fixture of a cloudtrail.amazonaws.com call. */
+export function tamperFixtures(): [string, CloudTrailEvent][] {
+  return allFixtures().filter(([, e]) => e.detail.eventSource === "cloudtrail.amazonaws.com");
+}
+
+export const isFailed = (e: CloudTrailEvent) => "errorCode" in e.detail;
+
+/** Strings a caller can put in the fields they control, each aimed at a way to break JSON or Slack. */
+export const HOSTILE_STRINGS: Record<string, string> = {
+  quotes: 'aws-cli/2 "}], "text": "all clear", "x": "',
+  backslashes: "C:\\Users\\evil\\ \\u0022 \\",
+  newlines: "line one\nline two\r\n\ttabbed",
+  slackMarkup: "<!channel> <@U012345> <https://evil.example|click> & <b>bold</b> &amp;",
+  emojiAndSeparators: "🚨🔥 naïve \u2028 line separator \u2029 paragraph \u0000 nul",
+  huge: `Boto3/1.34 ${"A".repeat(4096)}`,
+};
+
+/**
+ * Derived variants of a real record with hostile strings in every field the caller controls: the user
+ * agent always; for a failed call also the error message and every request parameter (the call failed,
+ * so AWS did not have to accept them).
+ */
+export function hostileVariants(base: CloudTrailEvent): [string, CloudTrailEvent][] {
+  return Object.entries(HOSTILE_STRINGS).map(([label, s]) => {
+    const e: CloudTrailEvent = structuredClone(base);
+    e.detail.userAgent = s;
+    if (isFailed(e)) {
+      e.detail.errorMessage = s;
+      const params = (e.detail.requestParameters ?? {}) as Record<string, unknown>;
+      for (const k of ["name", "trailName", "eventDataStore", ...Object.keys(params)]) params[k] = s;
+      e.detail.requestParameters = params;
+    }
+    return [label, e];
+  });
+}
+
+/** The same call made by an AWS service: no userName, no arn, no principalId; invokedBy names the service. */
+export function byAwsService(base: CloudTrailEvent): CloudTrailEvent {
+  const e: CloudTrailEvent = structuredClone(base);
+  e.detail.userIdentity = { type: "AWSService", invokedBy: "cloudformation.amazonaws.com" };
+  e.detail.sourceIPAddress = "cloudformation.amazonaws.com";
+  e.detail.userAgent = "cloudformation.amazonaws.com";
+  return e;
+}
