@@ -1,6 +1,9 @@
 /** The only place that imports cdktf itself, so a swap to the CDK Terrain fork (cdktn) stays one file. */
 export {
   App,
+  CloudBackend,
+  LocalBackend,
+  NamedCloudWorkspace,
   Fn,
   propertyAccess,
   ref,

@@ -54,6 +54,18 @@ export const configSchema = z
       .string()
       .regex(/^[a-z][a-z0-9-]{0,22}$/, "must be 1-23 lowercase letters, digits or '-', starting with a letter")
       .default("trailguard"),
+    /**
+     * Keep state in Terraform Cloud / HCP Terraform (a `cloud` block). Without it, state is the local file
+     * terraform.tfstate beside cdk.tf.json. @default - local state
+     */
+    terraformCloud: z
+      .strictObject({
+        organization: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a Terraform Cloud organization name"),
+        workspace: z.string().regex(/^[A-Za-z0-9_-]{1,90}$/, "must be a Terraform Cloud workspace name"),
+        /** @default "app.terraform.io" */
+        hostname: z.string().regex(/^[a-z0-9.-]+$/, "must be a host name").optional(),
+      })
+      .optional(),
     /** Tags added to every taggable resource, next to ManagedBy = trailguard. @default {} */
     tags: tags.default({}),
   })

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { AwsProvider } from "../aws";
-import { TerraformOutput, TerraformStack } from "../cdk";
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack } from "../cdk";
 import type { TrailguardConfig } from "../config";
 import { trailTamperPattern } from "../detections";
 import { tamperAlertTransformer, TamperOutcome } from "../messages";
@@ -50,6 +50,18 @@ export class TrailguardStack extends TerraformStack {
       source: "hashicorp/aws",
       version: AWS_PROVIDER_CONSTRAINT,
     });
+
+    // cdktf's default local backend writes an absolute path of the machine that ran synth; state belongs
+    // beside the stack, or in Terraform Cloud when configured.
+    if (config.terraformCloud) {
+      new CloudBackend(this, {
+        organization: config.terraformCloud.organization,
+        hostname: config.terraformCloud.hostname,
+        workspaces: new NamedCloudWorkspace(config.terraformCloud.workspace),
+      });
+    } else {
+      new LocalBackend(this, { path: "terraform.tfstate" });
+    }
 
     this.regions = new Regions(this, config.regions);
     this.slack = new SlackDestination(this, "slack", {

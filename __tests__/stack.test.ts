@@ -1,0 +1,192 @@
+import { DEFAULT_REGIONS } from "../modules/config";
+import { AWS_PROVIDER_CONSTRAINT, SLACK_POST_MESSAGE_URL } from "../modules/constructs";
+import { trailTamperPattern } from "../modules/detections";
+import { tamperAlertTransformer } from "../modules/messages";
+import { CHANNEL_CONFIG, synthStack, WEBHOOK_CONFIG } from "./helpers/synth";
+
+const stack = synthStack(CHANNEL_CONFIG);
+const res = (type: string, name: string) => {
+  const r = stack.resource?.[type]?.[name];
+  if (!r) throw new Error(`no ${type}.${name} in the stack`);
+  return r;
+};
+
+const REGIONAL: [string, string][] = [
+  ["aws_cloudwatch_event_rule", "tamper"],
+  ["aws_cloudwatch_event_rule", "tamper_attempt"],
+  ["aws_cloudwatch_event_target", "tamper_slack"],
+  ["aws_cloudwatch_event_target", "tamper_attempt_slack"],
+  ["aws_cloudwatch_event_connection", "slack"],
+  ["aws_cloudwatch_event_api_destination", "slack"],
+];
+
+describe("regional resources", () => {
+  test("the regions local lists every configured region (17 by default)", () => {
+    expect(stack.locals.regions).toEqual([...DEFAULT_REGIONS]);
+  });
+
+  test.each(REGIONAL)("%s.%s has one instance per region, keyed by region, in that region", (type, name) => {
+    const r = res(type, name);
+    expect(r.for_each).toBe("${toset(local.regions)}");
+    expect(r.region).toBe("${each.value}");
+  });
+
+  test("every regional resource references the same region's instance of the others", () => {
+    expect(res("aws_cloudwatch_event_target", "tamper_slack").rule).toBe("${aws_cloudwatch_event_rule.tamper[each.key].name}");
+    expect(res("aws_cloudwatch_event_target", "tamper_attempt_slack").rule).toBe(
+      "${aws_cloudwatch_event_rule.tamper_attempt[each.key].name}",
+    );
+    for (const t of ["tamper_slack", "tamper_attempt_slack"]) {
+      expect(res("aws_cloudwatch_event_target", t).arn).toBe("${aws_cloudwatch_event_api_destination.slack[each.key].arn}");
+    }
+    expect(res("aws_cloudwatch_event_api_destination", "slack").connection_arn).toBe(
+      "${aws_cloudwatch_event_connection.slack[each.key].arn}",
+    );
+  });
+
+  test("the rules listen on the default bus with the tamper patterns, split by outcome", () => {
+    const ok = res("aws_cloudwatch_event_rule", "tamper");
+    const failed = res("aws_cloudwatch_event_rule", "tamper_attempt");
+    expect(ok.event_bus_name).toBe("default");
+    expect(JSON.parse(ok.event_pattern)).toEqual(trailTamperPattern("succeeded"));
+    expect(JSON.parse(failed.event_pattern)).toEqual(trailTamperPattern("failed"));
+  });
+
+  test("each target carries its outcome's template, the EventBridge role and a retry policy", () => {
+    for (const [name, outcome] of [["tamper_slack", "succeeded"], ["tamper_attempt_slack", "failed"]] as const) {
+      const t = res("aws_cloudwatch_event_target", name);
+      const expected = tamperAlertTransformer({ outcome, channel: "C0123ABCDEF" });
+      expect(t.input_transformer.input_template).toBe(expected.inputTemplate);
+      expect(t.input_transformer.input_paths).toEqual(expected.inputPaths);
+      expect(t.role_arn).toBe("${aws_iam_role.eventbridge_slack.arn}");
+      expect(t.retry_policy.maximum_retry_attempts).toBeGreaterThan(0);
+    }
+  });
+
+  test("the API destination posts to chat.postMessage at most once a second", () => {
+    const d = res("aws_cloudwatch_event_api_destination", "slack");
+    expect(d.invocation_endpoint).toBe(SLACK_POST_MESSAGE_URL);
+    expect(d.http_method).toBe("POST");
+    expect(d.invocation_rate_limit_per_second).toBe(1);
+  });
+});
+
+describe("secrets", () => {
+  test("chat.postMessage mode: the bot token is a sensitive variable with no default, used only as a Bearer header", () => {
+    expect(stack.variable.slack_token).toMatchObject({ type: "string", sensitive: true, nullable: false });
+    expect(stack.variable.slack_token).not.toHaveProperty("default");
+    expect(stack.variable).not.toHaveProperty("slack_webhook_url");
+    expect(res("aws_cloudwatch_event_connection", "slack").auth_parameters.api_key).toEqual({
+      key: "Authorization",
+      value: "Bearer ${var.slack_token}",
+    });
+    const uses = JSON.stringify(stack).match(/var\.slack_token/g) ?? [];
+    expect(uses).toHaveLength(1);
+  });
+
+  test("webhook mode: the URL is a sensitive variable that must be https, and the connection holds no secret", () => {
+    const hook = synthStack(WEBHOOK_CONFIG);
+    expect(hook.variable).not.toHaveProperty("slack_token");
+    expect(hook.variable.slack_webhook_url).toMatchObject({ type: "string", sensitive: true });
+    expect(hook.variable.slack_webhook_url.validation[0].condition).toBe('${startswith(var.slack_webhook_url, "https://")}');
+    const d = hook.resource.aws_cloudwatch_event_api_destination.slack;
+    expect(d.invocation_endpoint).toBe("${var.slack_webhook_url}");
+    const apiKey = hook.resource.aws_cloudwatch_event_connection.slack.auth_parameters.api_key;
+    expect(apiKey.value).not.toContain("var.");
+    expect(JSON.parse(hook.resource.aws_cloudwatch_event_target.tamper_slack.input_transformer.input_template)).not.toHaveProperty(
+      "channel",
+    );
+  });
+
+  test("no output exposes a variable", () => {
+    expect(JSON.stringify(stack.output)).not.toContain("var.");
+  });
+});
+
+describe("IAM", () => {
+  const role = res("aws_iam_role", "eventbridge_slack");
+  const policy = res("aws_iam_role_policy", "eventbridge_slack");
+
+  test("only EventBridge, on behalf of this stack's rules, may assume the role", () => {
+    expect(role.assume_role_policy).toContain('"Service" = "events.amazonaws.com"');
+    expect(role.assume_role_policy).toContain(
+      '"aws:SourceArn" = concat(values(aws_cloudwatch_event_rule.tamper)[*].arn, values(aws_cloudwatch_event_rule.tamper_attempt)[*].arn)',
+    );
+  });
+
+  test("the role may only invoke this stack's API destinations: no wildcard action or resource", () => {
+    expect(policy.policy).toContain('"Action" = ["events:InvokeApiDestination"]');
+    expect(policy.policy).toContain('"Resource" = values(aws_cloudwatch_event_api_destination.slack)[*].arn');
+    const actions = [...JSON.stringify(stack.resource).matchAll(/\\"Action\\" = \[([^\]]*)\]/g)].map((m) => m[1]);
+    expect(actions.length).toBeGreaterThan(0);
+    for (const a of actions) expect(a).not.toContain("*");
+    expect(policy.policy).not.toMatch(/"Resource" = "\*"/);
+  });
+});
+
+describe("Terraform hygiene", () => {
+  test(`the AWS provider constraint is relaxed to ${AWS_PROVIDER_CONSTRAINT}`, () => {
+    expect(stack.terraform.required_providers.aws).toEqual({ source: "hashicorp/aws", version: "~> 6.0" });
+  });
+
+  test("state stays beside the stack (no absolute path from the synth machine)", () => {
+    expect(stack.terraform.backend.local.path).toBe("terraform.tfstate");
+  });
+
+  test("terraformCloud config writes a cloud block instead", () => {
+    const tfc = synthStack({ ...CHANNEL_CONFIG, terraformCloud: { organization: "acme", workspace: "trailguard-prod" } });
+    expect(tfc.terraform.cloud).toEqual({ organization: "acme", workspaces: { name: "trailguard-prod" } });
+    expect(tfc.terraform).not.toHaveProperty("backend");
+  });
+
+  test("taggable resources carry ManagedBy and the configured tags", () => {
+    for (const [type, name] of [["aws_cloudwatch_event_rule", "tamper"], ["aws_cloudwatch_event_rule", "tamper_attempt"], ["aws_iam_role", "eventbridge_slack"]]) {
+      expect(res(type, name).tags).toEqual({ ManagedBy: "trailguard", Owner: "security" });
+    }
+  });
+
+  test("outputs are prefixed trailguard_ and keyed by region", () => {
+    expect(Object.keys(stack.output).every((k) => k.startsWith("trailguard_"))).toBe(true);
+    expect(stack.output.trailguard_tamper_rule_arns.value).toBe(
+      "${{ for region, r in aws_cloudwatch_event_rule.tamper : region => r.arn }}",
+    );
+  });
+
+  test("cdk.tf.json does not grow with the number of regions beyond the region names", () => {
+    const one = JSON.stringify(synthStack({ ...CHANNEL_CONFIG, regions: ["us-east-1"] }));
+    const all = JSON.stringify(stack);
+    const names = DEFAULT_REGIONS.slice(1).reduce((n, r) => n + r.length + 3, 0);
+    expect(all.length - one.length).toBeLessThanOrEqual(names * 2); // the regions local and the output list
+  });
+});
+
+/** Every `${...}` in the stack, with quoted strings inside it removed. */
+function expressions(value: unknown, out: string[] = []): string[] {
+  if (typeof value === "string") {
+    for (const m of value.matchAll(/\$\{((?:[^{}]|\{[^{}]*\})*)\}/g)) out.push(m[1].replace(/"(?:[^"\\]|\\.)*"/g, '""'));
+  } else if (value && typeof value === "object") {
+    for (const v of Object.values(value)) expressions(v, out);
+  }
+  return out;
+}
+
+describe("references", () => {
+  test("every ${...} reference resolves to a declared resource, variable or local", () => {
+    const refs = new Set<string>();
+    for (const expr of expressions({ resource: stack.resource, output: stack.output, variable: stack.variable })) {
+      for (const m of expr.matchAll(/(?<![\w.\]])(var|local|each|data\.[a-z0-9_]+|[a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z0-9_]+)/g)) {
+        refs.add(`${m[1]}.${m[2]}`);
+      }
+    }
+    expect(refs).toContain("aws_cloudwatch_event_rule.tamper");
+    expect(refs).toContain("var.slack_token");
+    for (const ref of refs) {
+      const [kind, name, dataName] = ref.split(".");
+      if (kind === "data") expect(stack.data).toHaveProperty([name, dataName]);
+      else if (kind === "var") expect(stack.variable).toHaveProperty([name]);
+      else if (kind === "local") expect(stack.locals).toHaveProperty([name]);
+      else if (kind === "each") expect(["key", "value"]).toContain(name);
+      else expect(stack.resource).toHaveProperty([kind, name]);
+    }
+  });
+});
