@@ -36,12 +36,6 @@ export class SlackDestination extends Construct {
           nullable: false,
           description:
             "Slack incoming webhook URL (https://hooks.slack.com/services/...). Secret: anyone holding it can post to the channel. Supply it with TF_VAR_slack_webhook_url or a sensitive Terraform Cloud variable.",
-          validation: [
-            {
-              condition: '${startswith(var.slack_webhook_url, "https://")}',
-              errorMessage: "slack_webhook_url must be an https:// URL.",
-            },
-          ],
         })
       : new TerraformVariable(this, "slack_token", {
           type: "string",
@@ -80,6 +74,18 @@ export class SlackDestination extends Construct {
       invocationEndpoint: webhook ? this.secret.stringValue : SLACK_POST_MESSAGE_URL,
       // Slack accepts about one message per second per channel; EventBridge queues the rest.
       invocationRateLimitPerSecond: 1,
+      // https only. Not a variable `validation` block: Terraform 1.11 prints the variable's value in a
+      // failed validation's diagnostic even when it is sensitive; a precondition names no value.
+      lifecycle: webhook
+        ? {
+            precondition: [
+              {
+                condition: `\${startswith(${this.secret.fqn}, "https://")}`,
+                errorMessage: "slack_webhook_url must be an https:// URL (its value is not shown: it is a secret).",
+              },
+            ],
+          }
+        : undefined,
     });
     this.apiDestination.overrideLogicalId("slack");
   }

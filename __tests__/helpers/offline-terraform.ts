@@ -1,0 +1,81 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * Real terraform, offline: these machines have terraform on PATH and a filesystem mirror of hashicorp/aws
+ * 5.100.0 at /opt/tf-plugins, and no registry. The stack targets provider v6 (per-resource `region`), so
+ * the copy planned here pins 5.100.0 and drops the v6-only `region` arguments; every instance then plans
+ * in the provider's region, which is what v5 can check. See ../shared/DESIGN.md, "Verifying without AWS".
+ */
+export const PLUGIN_MIRROR = "/opt/tf-plugins";
+export const MIRROR_AWS_VERSION = "5.100.0";
+
+/** Why offline terraform cannot run here, or undefined when it can. */
+export function terraformUnavailable(): string | undefined {
+  const probe = spawnSync("terraform", ["version"], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0) return "terraform is not on PATH";
+  if (!existsSync(join(PLUGIN_MIRROR, "registry.terraform.io", "hashicorp", "aws"))) {
+    return `no hashicorp/aws provider mirror at ${PLUGIN_MIRROR}`;
+  }
+  return undefined;
+}
+
+export interface TfResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export class OfflineTerraform {
+  readonly dir: string;
+  private readonly env: NodeJS.ProcessEnv;
+
+  /** Copy `cdkTfJson` into a temp dir, adapted to the v5 mirror, with its own CLI config. */
+  constructor(cdkTfJson: string) {
+    this.dir = mkdtempSync(join(tmpdir(), "tg-tf-"));
+    const stack = JSON.parse(readFileSync(cdkTfJson, "utf8"));
+    stack.terraform.required_providers.aws.version = MIRROR_AWS_VERSION;
+    delete stack.terraform.backend; // local state in the temp dir
+    delete stack.terraform.cloud;
+    for (const byName of Object.values<Record<string, Record<string, unknown>>>(stack.resource)) {
+      for (const body of Object.values(byName)) delete body.region;
+    }
+    for (const provider of stack.provider.aws) {
+      Object.assign(provider, {
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: true,
+      });
+    }
+    writeFileSync(join(this.dir, "main.tf.json"), JSON.stringify(stack, null, 2));
+    const cliConfig = join(this.dir, "offline.tfrc");
+    writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path = "${PLUGIN_MIRROR}"\n  }\n}\n`);
+    this.env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TF_CLI_CONFIG_FILE: cliConfig,
+      TF_IN_AUTOMATION: "1",
+      CHECKPOINT_DISABLE: "1", // no version check over the network
+      AWS_ACCESS_KEY_ID: "AKIAOFFLINEPLANONLY0",
+      AWS_SECRET_ACCESS_KEY: "offline-plan-only",
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
+  }
+
+  run(args: readonly string[], vars: Readonly<Record<string, string>> = {}): TfResult {
+    const env = { ...this.env };
+    for (const [k, v] of Object.entries(vars)) env[`TF_VAR_${k}`] = v;
+    const r = spawnSync("terraform", [...args], { cwd: this.dir, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    if (r.error) throw r.error;
+    return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** Run and fail loudly (with terraform's own words) unless it succeeds. */
+  ok(args: readonly string[], vars: Readonly<Record<string, string>> = {}): string {
+    const r = this.run(args, vars);
+    if (r.status !== 0) throw new Error(`terraform ${args.join(" ")} failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
+    return r.stdout;
+  }
+}

@@ -1,0 +1,74 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+
+const ROOT = join(__dirname, "..");
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm start` as a user runs it: main.ts through tsx, config and outdir from the environment. */
+async function start(configText: string | undefined, outdir: string): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), "tg-main-"));
+  const config = join(dir, "config.json");
+  if (configText !== undefined) writeFileSync(config, configText);
+  try {
+    const { stdout, stderr } = await promisify(execFile)(TSX, ["main.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, TRAILGUARD_CONFIG: config, CDKTF_OUTDIR: outdir },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const freshOutdir = () => join(mkdtempSync(join(tmpdir(), "tg-out-")), "cdktf.out");
+
+describe("npm start", () => {
+  test("synthesizes the shipped example and prints the per-region summary", async () => {
+    const outdir = freshOutdir();
+    const r = await start(readFileSync(join(ROOT, "trailguard.config.json"), "utf8"), outdir);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(existsSync(join(outdir, "stacks", "trailguard", "cdk.tf.json"))).toBe(true);
+    expect(r.stdout).toMatch(/^eu-west-1 +2 +2 +6$/m);
+    expect(r.stdout).toContain("17 regions: 34 rules, 34 targets, 102 regional resources");
+    expect(r.stdout).toContain("total: 104 resources");
+  });
+
+  const badConfigs: [string, string, string][] = [
+    ["unknown region", '{"slack":{"channel":"C0123ABCDEF"},"regions":["us-east-1","eu-west-9"]}', 'regions[1]: unknown region "eu-west-9"'],
+    ["duplicate region", '{"slack":{"channel":"C0123ABCDEF"},"regions":["us-east-1","us-east-1"]}', 'regions[1]: duplicate region "us-east-1"'],
+    ["homeRegion not in regions", '{"slack":{"channel":"C0123ABCDEF"},"regions":["eu-west-1"]}', 'homeRegion: "us-east-1" is not in regions'],
+    ["both channel and webhook", '{"slack":{"channel":"C0123ABCDEF","incomingWebhook":true}}', 'slack: set exactly one of "channel"'],
+    ["neither channel nor webhook", '{"slack":{}}', 'slack: set exactly one of "channel"'],
+    ["unknown field", '{"slack":{"channel":"C0123ABCDEF"},"slackToken":"xoxb-1"}', "slackToken: unknown field"],
+    ["file not valid JSON", '{"slack": {"channel": "C0123ABCDEF"},}', "not valid JSON"],
+  ];
+
+  test.each(badConfigs)("a config with %s fails, names the field, prints no stack trace and writes nothing", async (_label, text, message) => {
+    const outdir = freshOutdir();
+    const r = await start(text, outdir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stdout).toBe("");
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  test("a missing config file fails the same way", async () => {
+    const outdir = freshOutdir();
+    const r = await start(undefined, outdir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("cannot read the file: ENOENT");
+    expect(existsSync(outdir)).toBe(false);
+  });
+});

@@ -1,0 +1,137 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_REGIONS } from "../modules/config";
+import { OfflineTerraform, terraformUnavailable } from "./helpers/offline-terraform";
+import { CHANNEL_CONFIG, synthToDisk, WEBHOOK_CONFIG } from "./helpers/synth";
+
+const unavailable = terraformUnavailable();
+const describeTf = unavailable ? describe.skip : describe;
+const skipped = unavailable ? ` (skipped: ${unavailable})` : "";
+
+// Looks like a bot token so a leak would be obvious; it is not one.
+const TEST_TOKEN = "xoxb-000000000000-trailguard-test-token-never-real";
+const TEST_WEBHOOK = "https://hooks.example.invalid/services/TRAILGUARD/TEST/not-a-real-webhook";
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+jest.setTimeout(180_000);
+
+describeTf(`offline terraform on the synthesized stack, AWS provider 5.100.0 mirror, v6-only region arguments stripped${skipped}`, () => {
+  const outdir = mkdtempSync(join(tmpdir(), "tg-synth-"));
+  let tf: OfflineTerraform;
+  let planJson: any;
+  let planText: string;
+
+  beforeAll(() => {
+    tf = new OfflineTerraform(synthToDisk(CHANNEL_CONFIG, outdir));
+    tf.ok(["init", "-input=false", "-no-color"]);
+    planText = tf.ok(["plan", "-input=false", "-no-color", "-out=plan.bin"], { slack_token: TEST_TOKEN });
+    planJson = JSON.parse(tf.ok(["show", "-json", "plan.bin"]));
+  });
+
+  test("terraform validate accepts the stack", () => {
+    expect(tf.ok(["validate", "-no-color"])).toContain("The configuration is valid");
+  });
+
+  test("terraform plan creates one instance per region of each regional resource, plus the global IAM role", () => {
+    const addresses: string[] = planJson.resource_changes.map((r: any) => r.address);
+    for (const base of [
+      "aws_cloudwatch_event_rule.tamper",
+      "aws_cloudwatch_event_rule.tamper_attempt",
+      "aws_cloudwatch_event_target.tamper_slack",
+      "aws_cloudwatch_event_target.tamper_attempt_slack",
+      "aws_cloudwatch_event_connection.slack",
+      "aws_cloudwatch_event_api_destination.slack",
+    ]) {
+      const keys = addresses.filter((a) => a.startsWith(`${base}[`)).map((a) => a.slice(base.length));
+      expect(keys.sort()).toEqual(DEFAULT_REGIONS.map((r) => `["${r}"]`).sort());
+    }
+    expect(addresses).toContain("aws_iam_role.eventbridge_slack");
+    expect(addresses).toContain("aws_iam_role_policy.eventbridge_slack");
+    expect(planText).toMatch(new RegExp(`Plan: ${DEFAULT_REGIONS.length * 6 + 2} to add, 0 to change, 0 to destroy`));
+  });
+
+  test("the planned target gets the input template and role from the stack", () => {
+    const target = planJson.resource_changes.find((r: any) => r.address === 'aws_cloudwatch_event_target.tamper_slack["eu-west-1"]');
+    expect(target.change.after.input_transformer[0].input_template).toContain('"channel":"C0123ABCDEF"');
+    expect(target.change.after.retry_policy[0].maximum_retry_attempts).toBe(185);
+  });
+
+  test("the Slack token passed as a variable appears in no synthesized file and no plan output", () => {
+    for (const f of filesUnder(outdir)) expect(readFileSync(f, "utf8")).not.toContain(TEST_TOKEN);
+    expect(planText).not.toContain(TEST_TOKEN);
+    expect(planText).toContain("(sensitive value)");
+    expect(tf.ok(["show", "-no-color", "plan.bin"])).not.toContain(TEST_TOKEN);
+  });
+
+  test("every resource whose provider schema has tags sets them", () => {
+    const schema = JSON.parse(tf.ok(["providers", "schema", "-json"]));
+    const resourceSchemas = schema.provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas;
+    const stack = JSON.parse(readFileSync(join(tf.dir, "main.tf.json"), "utf8"));
+    const taggable: string[] = [];
+    for (const [type, byName] of Object.entries<Record<string, any>>(stack.resource)) {
+      if (!resourceSchemas[type].block.attributes.tags) continue;
+      for (const [name, body] of Object.entries(byName)) {
+        taggable.push(`${type}.${name}`);
+        expect(body.tags).toMatchObject({ ManagedBy: "trailguard" });
+      }
+    }
+    expect(taggable).toEqual(expect.arrayContaining(["aws_cloudwatch_event_rule.tamper", "aws_iam_role.eventbridge_slack"]));
+  });
+});
+
+describeTf(`offline terraform, incoming-webhook mode${skipped}`, () => {
+  let tf: OfflineTerraform;
+
+  beforeAll(() => {
+    tf = new OfflineTerraform(synthToDisk({ ...WEBHOOK_CONFIG, regions: ["us-east-1", "eu-west-1"] }, mkdtempSync(join(tmpdir(), "tg-synth-"))));
+    tf.ok(["init", "-input=false", "-no-color"]);
+  });
+
+  test("an https:// webhook URL plans, and the URL is shown only as sensitive", () => {
+    const plan = tf.ok(["plan", "-input=false", "-no-color"], { slack_webhook_url: TEST_WEBHOOK });
+    expect(plan).toContain("Plan: 14 to add");
+    expect(plan).not.toContain(TEST_WEBHOOK);
+  });
+
+  test("an http:// webhook URL is refused at plan by the destination's precondition, without echoing it", () => {
+    const insecure = TEST_WEBHOOK.replace("https://", "http://");
+    const r = tf.run(["plan", "-input=false", "-no-color"], { slack_webhook_url: insecure });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("Resource precondition failed");
+    expect(r.stderr).toContain("slack_webhook_url must be an https:// URL");
+    expect(r.stderr + r.stdout).not.toContain(insecure);
+  });
+});
+
+describeTf(`why the https check is not a variable validation block${skipped}`, () => {
+  test("terraform prints a sensitive variable's value when its validation fails", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tg-tf-validation-"));
+    writeFileSync(
+      join(dir, "main.tf.json"),
+      JSON.stringify({
+        variable: {
+          url: {
+            type: "string",
+            sensitive: true,
+            validation: [{ condition: '${startswith(var.url, "https://")}', error_message: "https only." }],
+          },
+        },
+      }),
+    );
+    const r = spawnSync("terraform", ["plan", "-input=false", "-no-color"], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: "1", TF_VAR_url: "http://leaked.invalid/x" },
+      encoding: "utf8",
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("http://leaked.invalid/x");
+  });
+});
