@@ -19,17 +19,23 @@ const SLACK_CHANNEL = /^(?:[CG][A-Z0-9]{2,}|#[a-z0-9][a-z0-9._-]{0,79})$/;
 
 const slack = z
   .strictObject({
-    /** Post with chat.postMessage to this channel, authenticated by the bot token `slack_token`. */
     channel: z
       .string()
       .regex(SLACK_CHANNEL, 'must be a Slack channel ID such as "C0123ABCD" or a name such as "#security-alerts"')
-      .optional(),
-    /** Post to an incoming webhook whose URL is the sensitive variable `slack_webhook_url`. */
-    incomingWebhook: z.literal(true, { error: "must be true (or leave it out and set channel)" }).optional(),
+      .optional()
+      .meta({
+        description:
+          "Post with chat.postMessage to this channel ID (or #name), authenticated by the bot token variable `slack_token`.",
+      }),
+    incomingWebhook: z
+      .literal(true, { error: "must be true (or leave it out and set channel)" })
+      .optional()
+      .meta({ description: "Post to an incoming webhook whose URL is the sensitive variable `slack_webhook_url`." }),
   })
   .refine((s) => (s.channel === undefined) !== (s.incomingWebhook === undefined), {
     error: 'set exactly one of "channel" (chat.postMessage with a bot token) or "incomingWebhook": true',
-  });
+  })
+  .meta({ description: "Where alerts go: exactly one of `channel` or `incomingWebhook`." });
 
 // AWS tag rules: keys 1-128 chars, values 0-256, letters, digits, spaces and _ . : / = + - @
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
@@ -40,34 +46,48 @@ const tags = z.record(
 
 export const configSchema = z
   .strictObject({
-    /** Regions that get a tamper rule. @default the 17 regions enabled by default in every account */
     regions: z
       .array(region)
       .min(1, "list at least one region")
-      .default([...DEFAULT_REGIONS]),
-    /** Region where the trail lives (its home region). @default "us-east-1" */
-    homeRegion: region.default("us-east-1"),
-    /** Where alerts go. Exactly one of channel / incomingWebhook. */
+      .default([...DEFAULT_REGIONS])
+      .meta({
+        description:
+          "Regions that get the rules. CloudTrail events reach EventBridge only in the region of the call, so list every region an attacker can use. Opt-in regions are accepted once enabled in the account.",
+        defaultText: "the 17 regions enabled by default in every account",
+      }),
+    homeRegion: region
+      .default("us-east-1")
+      .meta({ description: "Home region of the trail; must be in `regions`. Global resources (IAM) are managed from here." }),
     slack,
-    /** Prefix of every resource name, so two stacks can share an account. @default "trailguard" */
     namePrefix: z
       .string()
       .regex(/^[a-z][a-z0-9-]{0,22}$/, "must be 1-23 lowercase letters, digits or '-', starting with a letter")
-      .default("trailguard"),
-    /**
-     * Keep state in Terraform Cloud / HCP Terraform (a `cloud` block). Without it, state is the local file
-     * terraform.tfstate beside cdk.tf.json. @default - local state
-     */
+      .default("trailguard")
+      .meta({ description: "Prefix of every resource name, so two stacks can share an account." }),
     terraformCloud: z
       .strictObject({
-        organization: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a Terraform Cloud organization name"),
-        workspace: z.string().regex(/^[A-Za-z0-9_-]{1,90}$/, "must be a Terraform Cloud workspace name"),
-        /** @default "app.terraform.io" */
-        hostname: z.string().regex(/^[a-z0-9.-]+$/, "must be a host name").optional(),
+        organization: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a Terraform Cloud organization name")
+          .meta({ description: "Terraform Cloud / HCP Terraform organization." }),
+        workspace: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,90}$/, "must be a Terraform Cloud workspace name")
+          .meta({ description: "Workspace that holds the state." }),
+        hostname: z
+          .string()
+          .regex(/^[a-z0-9.-]+$/, "must be a host name")
+          .optional()
+          .meta({ description: "Terraform Enterprise host name.", defaultText: "app.terraform.io" }),
       })
-      .optional(),
-    /** Tags added to every taggable resource, next to ManagedBy = trailguard. @default {} */
-    tags: tags.default({}),
+      .optional()
+      .meta({
+        description: "Keep state in Terraform Cloud (writes a `cloud` block).",
+        defaultText: "local state: terraform.tfstate beside cdk.tf.json",
+      }),
+    tags: tags
+      .default({})
+      .meta({ description: "Tags for every taggable resource, added to `ManagedBy = trailguard`." }),
   })
   .superRefine((c, ctx) => {
     const seen = new Set<string>();

@@ -1,0 +1,90 @@
+/**
+ * Markdown tables for the README, generated from the code so they cannot drift: config fields from the
+ * config schema, variables, outputs and resources from a synthesized stack.
+ */
+
+interface JsonSchema {
+  type?: string;
+  description?: string;
+  default?: unknown;
+  defaultText?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  const?: unknown;
+}
+
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+function typeOf(s: JsonSchema): string {
+  if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
+  if (s.type === "array") return `list of ${s.items?.type ?? "any"}`;
+  if (s.type === "object" && !s.properties) return "map of string";
+  return s.type ?? "any";
+}
+
+/** One row per config field, nested objects flattened as `slack.channel`. */
+export function configTable(schema: JsonSchema): string {
+  const rows: string[] = [];
+  const walk = (s: JsonSchema, prefix: string, parentRequired: boolean) => {
+    for (const [name, field] of Object.entries(s.properties ?? {})) {
+      const path = prefix ? `${prefix}.${name}` : name;
+      const required = parentRequired && (s.required ?? []).includes(name) && field.default === undefined;
+      const def = field.defaultText ?? (field.default !== undefined ? `\`${JSON.stringify(field.default)}\`` : required ? "required" : "-");
+      rows.push(`| \`${path}\` | ${typeOf(field)} | ${cell(def)} | ${cell(field.description ?? "")} |`);
+      if (field.properties) walk(field, path, required);
+    }
+  };
+  walk(schema, "", true);
+  return ["| field | type | default | description |", "| --- | --- | --- | --- |", ...rows].join("\n");
+}
+
+interface StackJson {
+  variable?: Record<string, { type?: string; sensitive?: boolean; description?: string }>;
+  output?: Record<string, { description?: string }>;
+  resource?: Record<string, Record<string, { for_each?: unknown }>>;
+}
+
+/** Terraform variables of each Slack mode. */
+export function variablesTable(byMode: Readonly<Record<string, StackJson>>): string {
+  const rows = Object.entries(byMode).flatMap(([mode, stack]) =>
+    Object.entries(stack.variable ?? {}).map(
+      ([name, v]) =>
+        `| \`${name}\` | ${v.type ?? "any"} | ${v.sensitive ? "yes" : "no"} | ${cell(mode)} | ${cell(v.description ?? "")} |`,
+    ),
+  );
+  return ["| variable | type | sensitive | needed when | description |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
+}
+
+export function outputsTable(stack: StackJson): string {
+  const rows = Object.entries(stack.output ?? {}).map(([name, o]) => `| \`${name}\` | ${cell(o.description ?? "")} |`);
+  return ["| output | description |", "| --- | --- |", ...rows].join("\n");
+}
+
+/** The plan addresses one stack creates: per region (`["<region>"]`) and global. */
+export function resourcesTable(stack: StackJson): string {
+  const rows: string[] = [];
+  for (const [type, byName] of Object.entries(stack.resource ?? {})) {
+    for (const [name, body] of Object.entries(byName)) {
+      rows.push(body.for_each ? `| \`${type}.${name}["<region>"]\` | each region |` : `| \`${type}.${name}\` | once (global) |`);
+    }
+  }
+  return ["| plan address | instances |", "| --- | --- |", ...rows.sort()].join("\n");
+}
+
+const BEGIN = (name: string) => `<!-- BEGIN GENERATED: ${name} (npm run docs) -->`;
+const END = (name: string) => `<!-- END GENERATED: ${name} -->`;
+
+/** Replace each generated section of `readme` (between its markers) with `sections[name]`. */
+export function renderGenerated(readme: string, sections: Readonly<Record<string, string>>): string {
+  let out = readme;
+  for (const [name, body] of Object.entries(sections)) {
+    const begin = BEGIN(name);
+    const end = END(name);
+    const from = out.indexOf(begin);
+    const to = out.indexOf(end);
+    if (from < 0 || to < from) throw new Error(`README has no ${begin} ... ${end} section`);
+    out = `${out.slice(0, from + begin.length)}\n${body}\n${out.slice(to)}`;
+  }
+  return out;
+}

@@ -1,0 +1,9 @@
+/** `npm run docs`: rewrite the generated sections of README.md from the code. */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { renderGenerated } from "../modules/docs/readme-tables";
+import { readmeSections } from "./readme-sections";
+
+const file = join(__dirname, "..", "README.md");
+writeFileSync(file, renderGenerated(readFileSync(file, "utf8"), readmeSections()));
+console.log(`updated ${file}`);
