@@ -1,0 +1,42 @@
+import { awsError, describeTrail } from "./aws";
+import { Deps, deliver, reconcileTrail, runSteps } from "./remediate";
+import { planRecreate } from "./reconcile";
+import type { Report } from "./report";
+import type { KnownGoodTrail } from "./settings";
+
+/**
+ * The backstop: once logging is off, later tamper events may never reach EventBridge. On a schedule,
+ * check every listed trail in its home region and restore what drifted. Healthy trails send nothing.
+ */
+async function checkTrail(deps: Deps, good: KnownGoodTrail, account: string, region: string): Promise<Report | undefined> {
+  const base = { trigger: "heartbeat", severity: "high", trail: good.name, account, region, mode: deps.settings.mode } as const;
+  try {
+    const trail = await describeTrail(deps.clients, good.homeRegion, good.name);
+    if (!trail) {
+      const outcome = deps.settings.recreateDeletedTrails
+        ? await runSteps(deps, good.homeRegion, `arn:aws:cloudtrail:${good.homeRegion}:${account}:trail/${good.name}`, planRecreate(good))
+        : { result: "skipped" as const, actions: [], reason: "trail is missing; not re-created: recreateDeletedTrails is off", trailRegion: good.homeRegion };
+      return { ...base, severity: "critical", ...outcome };
+    }
+    const outcome = await reconcileTrail(deps, trail, good);
+    return outcome.result === "compliant" ? undefined : { ...base, trail: trail.arn, ...outcome };
+  } catch (e) {
+    const { code, message } = awsError(e);
+    return { ...base, result: "failed", actions: [], errorCode: code, reason: message, trailRegion: good.homeRegion };
+  }
+}
+
+/** Check every listed trail; send a report for each one that needed (or failed) attention. */
+export async function runHeartbeat(deps: Deps, account: string, region: string): Promise<Report[]> {
+  if (deps.settings.mode === "off") return [];
+  const reports: Report[] = [];
+  for (const good of deps.settings.trails) {
+    const report = await checkTrail(deps, good, account, region);
+    if (report) {
+      await deliver(deps, report);
+      reports.push(report);
+    }
+  }
+  deps.log.log("info", "heartbeat done", { trails: deps.settings.trails.length, reports: reports.length });
+  return reports;
+}

@@ -1,0 +1,144 @@
+import type {
+  AdvancedEventSelector,
+  CreateTrailCommandInput,
+  EventSelector,
+  PutEventSelectorsCommandInput,
+  UpdateTrailCommandInput,
+} from "@aws-sdk/client-cloudtrail";
+import type { KnownGoodTrail } from "./settings";
+
+/**
+ * Pure decisions: compare a trail with its known-good settings and list the calls that put it back.
+ * Logging restarts first, to end the blind window before anything else.
+ */
+
+export interface TrailState {
+  readonly arn: string;
+  readonly name: string;
+  readonly homeRegion: string;
+  readonly multiRegion: boolean;
+  readonly includeGlobalEvents: boolean;
+  readonly logFileValidation: boolean;
+  readonly s3Bucket?: string;
+  readonly s3KeyPrefix?: string;
+  readonly kmsKeyId?: string;
+}
+
+export interface Selectors {
+  readonly basic?: readonly EventSelector[];
+  readonly advanced?: readonly AdvancedEventSelector[];
+}
+
+export type Step =
+  | { readonly op: "StartLogging"; readonly why: readonly string[] }
+  | { readonly op: "UpdateTrail"; readonly input: UpdateTrailCommandInput; readonly why: readonly string[] }
+  | { readonly op: "PutEventSelectors"; readonly input: PutEventSelectorsCommandInput; readonly why: readonly string[] }
+  | { readonly op: "CreateTrail"; readonly input: CreateTrailCommandInput; readonly why: readonly string[] };
+
+/** True when the selectors record every management event, read and write, from every source. */
+export function logsAllManagementEvents(s: Selectors): boolean {
+  if (s.advanced && s.advanced.length > 0) {
+    // A management selector with any other field (readOnly, eventSource) narrows what is recorded.
+    return s.advanced.some((sel) => {
+      const fields = sel.FieldSelectors ?? [];
+      return (
+        fields.length === 1 &&
+        fields[0].Field === "eventCategory" &&
+        (fields[0].Equals ?? []).length === 1 &&
+        fields[0].Equals?.[0] === "Management"
+      );
+    });
+  }
+  return (s.basic ?? []).some(
+    (sel) =>
+      sel.IncludeManagementEvents !== false &&
+      (sel.ReadWriteType ?? "All") === "All" &&
+      (sel.ExcludeManagementEventSources ?? []).length === 0,
+  );
+}
+
+const MANAGEMENT_SELECTOR: AdvancedEventSelector = {
+  Name: "All management events (restored by trailguard)",
+  FieldSelectors: [{ Field: "eventCategory", Equals: ["Management"] }],
+};
+
+/** Selectors that keep the data-event selectors as they are and record all management events again. */
+export function restoredSelectors(trailArn: string, s: Selectors): PutEventSelectorsCommandInput {
+  if (s.advanced && s.advanced.length > 0) {
+    const dataOnly = s.advanced.filter(
+      (sel) => !(sel.FieldSelectors ?? []).some((f) => f.Field === "eventCategory" && (f.Equals ?? []).includes("Management")),
+    );
+    return { TrailName: trailArn, AdvancedEventSelectors: [MANAGEMENT_SELECTOR, ...dataOnly] };
+  }
+  const basic = [...(s.basic ?? [])];
+  const full = { ReadWriteType: "All" as const, IncludeManagementEvents: true, ExcludeManagementEventSources: [] };
+  if (basic.length === 0) return { TrailName: trailArn, EventSelectors: [full] };
+  return { TrailName: trailArn, EventSelectors: [{ ...basic[0], ...full }, ...basic.slice(1)] };
+}
+
+/** UpdateTrail fields that differ from the known-good settings, with the reason of each. */
+function settingsDrift(state: TrailState, good: KnownGoodTrail): { input: UpdateTrailCommandInput; why: string[] } {
+  const input: { -readonly [K in keyof UpdateTrailCommandInput]: UpdateTrailCommandInput[K] } = { Name: state.arn };
+  const why: string[] = [];
+  if (state.multiRegion !== good.multiRegion) {
+    input.IsMultiRegionTrail = good.multiRegion;
+    why.push(`multi-region ${state.multiRegion ? "on" : "off"}, expected ${good.multiRegion ? "on" : "off"}`);
+  }
+  if (state.includeGlobalEvents !== good.includeGlobalEvents) {
+    input.IncludeGlobalServiceEvents = good.includeGlobalEvents;
+    why.push(`global service events ${state.includeGlobalEvents ? "on" : "off"}, expected ${good.includeGlobalEvents ? "on" : "off"}`);
+  }
+  if (state.logFileValidation !== good.logFileValidation) {
+    input.EnableLogFileValidation = good.logFileValidation;
+    why.push(`log file validation ${state.logFileValidation ? "on" : "off"}, expected ${good.logFileValidation ? "on" : "off"}`);
+  }
+  if (state.s3Bucket !== good.s3Bucket) {
+    input.S3BucketName = good.s3Bucket;
+    why.push(`bucket ${state.s3Bucket ?? "(none)"}, expected ${good.s3Bucket}`);
+  }
+  if (good.s3KeyPrefix !== undefined && (state.s3KeyPrefix ?? "") !== good.s3KeyPrefix) {
+    input.S3KeyPrefix = good.s3KeyPrefix;
+    why.push(`key prefix ${state.s3KeyPrefix ?? "(none)"}, expected ${good.s3KeyPrefix}`);
+  }
+  // Adding encryption is not a weakening; removing or swapping the key is.
+  if (good.kmsKeyId !== undefined && state.kmsKeyId !== good.kmsKeyId) {
+    input.KmsKeyId = good.kmsKeyId;
+    why.push(`KMS key ${state.kmsKeyId ?? "(none)"}, expected ${good.kmsKeyId}`);
+  }
+  return { input, why };
+}
+
+/** The calls that bring an existing trail back to its known-good settings, logging first. */
+export function planReconcile(state: TrailState, isLogging: boolean, selectors: Selectors, good: KnownGoodTrail): Step[] {
+  const steps: Step[] = [];
+  if (!isLogging) steps.push({ op: "StartLogging", why: ["logging is off"] });
+  const drift = settingsDrift(state, good);
+  if (drift.why.length > 0) steps.push({ op: "UpdateTrail", input: drift.input, why: drift.why });
+  if (good.managementEvents === "All" && !logsAllManagementEvents(selectors)) {
+    steps.push({ op: "PutEventSelectors", input: restoredSelectors(state.arn, selectors), why: ["management events are not all recorded"] });
+  }
+  return steps;
+}
+
+/** Re-create a deleted trail from its known-good settings (new trails do not log until started). */
+export function planRecreate(good: KnownGoodTrail): Step[] {
+  return [
+    {
+      op: "CreateTrail",
+      input: {
+        Name: good.name,
+        S3BucketName: good.s3Bucket,
+        S3KeyPrefix: good.s3KeyPrefix,
+        IsMultiRegionTrail: good.multiRegion,
+        IncludeGlobalServiceEvents: good.includeGlobalEvents,
+        EnableLogFileValidation: good.logFileValidation,
+        KmsKeyId: good.kmsKeyId,
+      },
+      why: ["trail was deleted"],
+    },
+    { op: "StartLogging", why: ["a re-created trail does not log until started"] },
+  ];
+}
+
+/** One line per step, for logs and Slack. */
+export const describeStep = (s: Step): string => `${s.op} (${s.why.join("; ")})`;

@@ -1,0 +1,67 @@
+/**
+ * What the Lambda knows about the deployment, passed by Terraform as JSON in one environment variable
+ * (TRAILGUARD_SETTINGS). Not secret: trail names, the Slack channel ID, the mode. Parsed by hand (no schema
+ * library) to keep the bundle small; trailguard's synth validated it already.
+ */
+
+export type RemediationMode = "enforce" | "dry-run" | "off";
+
+/** A trail's known-good settings: what trailguard restores. */
+export interface KnownGoodTrail {
+  readonly name: string;
+  readonly homeRegion: string;
+  readonly multiRegion: boolean;
+  readonly includeGlobalEvents: boolean;
+  readonly logFileValidation: boolean;
+  readonly s3Bucket: string;
+  readonly s3KeyPrefix?: string;
+  /** KMS key ARN, or absent for SSE-S3. */
+  readonly kmsKeyId?: string;
+  readonly managementEvents: "All";
+}
+
+export interface RemediationSettings {
+  readonly mode: RemediationMode;
+  readonly recreateDeletedTrails: boolean;
+  readonly trails: readonly KnownGoodTrail[];
+  /** chat.postMessage needs the channel in the body; absent for an incoming webhook. */
+  readonly slackChannel?: string;
+}
+
+export const SETTINGS_ENV = "TRAILGUARD_SETTINGS";
+
+export class SettingsError extends Error {
+  override readonly name = "SettingsError";
+}
+
+function req<T>(ok: boolean, value: T, what: string): T {
+  if (!ok) throw new SettingsError(`${SETTINGS_ENV}: ${what}`);
+  return value;
+}
+
+export function parseSettings(json: string | undefined): RemediationSettings {
+  const raw = req(json !== undefined && json !== "", json as string, "is not set");
+  let v: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    throw new SettingsError(`${SETTINGS_ENV}: not valid JSON`);
+  }
+  req(v !== null && typeof v === "object", v, "must be an object");
+  const mode = req(["enforce", "dry-run", "off"].includes(v.mode), v.mode as RemediationMode, "mode must be enforce, dry-run or off");
+  const trails = req(Array.isArray(v.trails), v.trails as unknown[], "trails must be a list").map((t: any, i: number) => {
+    const at = `trails[${i}]`;
+    req(t !== null && typeof t === "object", t, `${at} must be an object`);
+    for (const k of ["name", "homeRegion", "s3Bucket"]) req(typeof t[k] === "string" && t[k] !== "", 0, `${at}.${k} must be a string`);
+    for (const k of ["multiRegion", "includeGlobalEvents", "logFileValidation"]) req(typeof t[k] === "boolean", 0, `${at}.${k} must be true or false`);
+    for (const k of ["s3KeyPrefix", "kmsKeyId"]) req(t[k] === undefined || typeof t[k] === "string", 0, `${at}.${k} must be a string`);
+    req(t.managementEvents === "All", 0, `${at}.managementEvents must be "All"`);
+    return t as KnownGoodTrail;
+  });
+  return {
+    mode,
+    recreateDeletedTrails: req(typeof v.recreateDeletedTrails === "boolean", v.recreateDeletedTrails, "recreateDeletedTrails must be true or false"),
+    trails,
+    slackChannel: req(v.slackChannel === undefined || typeof v.slackChannel === "string", v.slackChannel, "slackChannel must be a string"),
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Reads the "AWS API Call via CloudTrail" event that the tamper rule delivers, and refuses anything else
+ * with a reason (the handler logs it and returns: a malformed event must never crash-loop the Lambda).
+ */
+
+export const TRAIL_EVENTS = ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors"] as const;
+export const EVENT_DATA_STORE_EVENTS = ["StopEventDataStoreIngestion", "DeleteEventDataStore"] as const;
+
+/** A trail as a call named it: `name` always, the ARN's parts when the caller gave an ARN. */
+export interface TrailRef {
+  readonly name: string;
+  readonly arn?: string;
+  readonly region?: string;
+  readonly account?: string;
+}
+
+export interface TamperEvent {
+  readonly id: string;
+  readonly account: string;
+  /** Region of the API call (and of this event bus). */
+  readonly region: string;
+  readonly eventName: string;
+  readonly eventTime: string;
+  readonly eventId?: string;
+  /** Absent for the CloudTrail Lake calls, which name an event data store instead. */
+  readonly trail?: TrailRef;
+  readonly errorCode?: string;
+  readonly principal: string;
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+}
+
+export type Parsed = { readonly ok: true; readonly event: TamperEvent } | { readonly ok: false; readonly reason: string };
+
+// Trail names: 3-128 letters, digits, '.', '_', '-' (CloudTrail CreateTrail rules). Public sample records
+// use 13-digit placeholder accounts; the account is only compared with the event's, never trusted.
+const TRAIL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/;
+const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):(\d+):trail\/([A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9])$/;
+
+export function parseTrailRef(value: unknown): TrailRef | undefined {
+  if (typeof value !== "string") return undefined;
+  const arn = TRAIL_ARN.exec(value);
+  if (arn) return { name: arn[3], arn: value, region: arn[1], account: arn[2] };
+  return TRAIL_NAME.test(value) ? { name: value } : undefined;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+export function parseTamperEvent(input: unknown): Parsed {
+  if (!isObject(input)) return { ok: false, reason: "event is not an object" };
+  const detail = input.detail;
+  if (!isObject(detail)) return { ok: false, reason: "event has no detail" };
+  const id = str(input.id) ?? "(no id)";
+  const account = str(input.account);
+  const region = str(input.region);
+  if (!account || !region) return { ok: false, reason: "event has no account or region" };
+  const eventName = str(detail.eventName);
+  const all: readonly string[] = [...TRAIL_EVENTS, ...EVENT_DATA_STORE_EVENTS];
+  if (!eventName || !all.includes(eventName)) {
+    return { ok: false, reason: `unknown eventName ${JSON.stringify(detail.eventName ?? null).slice(0, 80)}` };
+  }
+  const params = isObject(detail.requestParameters) ? detail.requestParameters : {};
+  let trail: TrailRef | undefined;
+  if ((TRAIL_EVENTS as readonly string[]).includes(eventName)) {
+    const named = params.name ?? params.trailName;
+    trail = parseTrailRef(named);
+    if (!trail) return { ok: false, reason: `malformed trail name in requestParameters` };
+  }
+  const identity = isObject(detail.userIdentity) ? detail.userIdentity : {};
+  return {
+    ok: true,
+    event: {
+      id,
+      account,
+      region,
+      eventName,
+      eventTime: str(detail.eventTime) ?? str(input.time) ?? new Date(0).toISOString(),
+      eventId: str(detail.eventID),
+      trail,
+      errorCode: str(detail.errorCode),
+      principal: str(identity.arn) ?? str(identity.invokedBy) ?? str(identity.principalId) ?? str(identity.type) ?? "unknown",
+      sourceIp: str(detail.sourceIPAddress),
+      userAgent: str(detail.userAgent),
+    },
+  };
+}
