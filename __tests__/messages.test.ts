@@ -1,5 +1,6 @@
 import { buildInputTransformer, CT, tamperAlertTransformer, text } from "../modules/messages";
 import { evaluateInputTransformer, MissingVariable } from "./helpers/eventbridge-input-transformer";
+import { expectValidBlockKit } from "./helpers/slack";
 import { byAwsService, CloudTrailEvent, HOSTILE_STRINGS, hostileVariants, isFailed, tamperFixtures } from "./helpers/fixtures";
 
 describe("buildInputTransformer", () => {
@@ -32,30 +33,6 @@ describe("buildInputTransformer", () => {
   });
 });
 
-// Slack Block Kit limits (api.slack.com/reference/block-kit): 50 blocks; section text 3000 characters;
-// section fields at most 10, each 2000 characters; header plain_text 150; button text 75.
-function checkBlockKit(payload: any): void {
-  expect(typeof payload.text).toBe("string");
-  expect(payload.text.length).toBeGreaterThan(0);
-  expect(payload.blocks.length).toBeLessThanOrEqual(50);
-  for (const block of payload.blocks) {
-    if (block.type === "header") expect(block.text.text.length).toBeLessThanOrEqual(150);
-    if (block.type === "section") {
-      if (block.text) expect(block.text.text.length).toBeLessThanOrEqual(3000);
-      if (block.fields) {
-        expect(block.fields.length).toBeLessThanOrEqual(10);
-        for (const f of block.fields) expect(f.text.length).toBeLessThanOrEqual(2000);
-      }
-    }
-    if (block.type === "actions") {
-      for (const el of block.elements) {
-        expect(el.text.text.length).toBeLessThanOrEqual(75);
-        expect(el.url).toMatch(/^https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/cloudtrail\//);
-      }
-    }
-  }
-}
-
 const outcomeOf = (e: CloudTrailEvent) => (isFailed(e) ? "failed" : "succeeded");
 const cases: [string, CloudTrailEvent][] = tamperFixtures().flatMap(([name, e]) => [
   [name, e] as [string, CloudTrailEvent],
@@ -69,7 +46,7 @@ describe.each(missingModes)("tamper alert as EventBridge renders it (missing var
     const transformer = tamperAlertTransformer({ outcome: outcomeOf(event), channel: "C0123ABCDEF" });
     const body = evaluateInputTransformer(transformer, event, { missing });
     const payload = JSON.parse(body);
-    checkBlockKit(payload);
+    expectValidBlockKit(payload);
     expect(payload.channel).toBe("C0123ABCDEF");
     const { detail } = event;
     const all = JSON.stringify(payload);
@@ -92,7 +69,7 @@ test("an incoming-webhook payload has no channel (the webhook posts to its own)"
     evaluateInputTransformer(tamperAlertTransformer({ outcome: outcomeOf(event) }), event),
   );
   expect(payload).not.toHaveProperty("channel");
-  checkBlockKit(payload);
+  expectValidBlockKit(payload);
 });
 
 test("the hazard is real: a naive template quoting the user agent breaks on a hostile caller", () => {

@@ -11,6 +11,7 @@ export interface Logger {
 
 export const jsonLogger = (write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Logger => ({
   log(level, message, fields = {}) {
-    write(JSON.stringify({ level, service: "trailguard", message, ...fields, time: new Date().toISOString() }));
+    // Fields first: a field named "message" or "level" cannot overwrite the line's own.
+    write(JSON.stringify({ ...fields, level, service: "trailguard", message, time: new Date().toISOString() }));
   },
 });

@@ -125,6 +125,7 @@ export async function deliver(deps: Deps, report: Report): Promise<void> {
   try {
     await sendReport(deps.clients, report, deps.settings.slackChannel);
   } catch (e) {
-    deps.log.log("error", "could not send the report", { ...awsError(e), eventId: report.eventId });
+    const { code, message } = awsError(e);
+    deps.log.log("error", "could not send the report", { errorCode: code, errorMessage: message, eventId: report.eventId });
   }
 }

@@ -1,0 +1,108 @@
+import { logsAllManagementEvents, planReconcile, planRecreate, restoredSelectors, TrailState } from "../../lambda-src/lib/reconcile";
+import type { KnownGoodTrail } from "../../lambda-src/lib/settings";
+
+const GOOD: KnownGoodTrail = {
+  name: "org-trail",
+  homeRegion: "us-east-1",
+  multiRegion: true,
+  includeGlobalEvents: true,
+  logFileValidation: true,
+  s3Bucket: "audit-logs",
+  kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+  managementEvents: "All",
+};
+const ARN = "arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail";
+const HEALTHY: TrailState = {
+  arn: ARN,
+  name: "org-trail",
+  homeRegion: "us-east-1",
+  multiRegion: true,
+  includeGlobalEvents: true,
+  logFileValidation: true,
+  s3Bucket: "audit-logs",
+  kmsKeyId: GOOD.kmsKeyId,
+};
+const ALL_MGMT = { basic: [{ ReadWriteType: "All" as const, IncludeManagementEvents: true }] };
+
+describe("planReconcile", () => {
+  test("a healthy, logging trail needs nothing", () => {
+    expect(planReconcile(HEALTHY, true, ALL_MGMT, GOOD)).toEqual([]);
+  });
+
+  test("a stopped trail is started first", () => {
+    const steps = planReconcile({ ...HEALTHY, multiRegion: false }, false, ALL_MGMT, GOOD);
+    expect(steps.map((s) => s.op)).toEqual(["StartLogging", "UpdateTrail"]);
+  });
+
+  test("each weakened setting is put back, and only those", () => {
+    const weakened = { ...HEALTHY, multiRegion: false, includeGlobalEvents: false, logFileValidation: false, s3Bucket: "attacker-bucket", kmsKeyId: undefined };
+    const [update] = planReconcile(weakened, true, ALL_MGMT, GOOD);
+    expect(update).toMatchObject({
+      op: "UpdateTrail",
+      input: {
+        Name: ARN,
+        IsMultiRegionTrail: true,
+        IncludeGlobalServiceEvents: true,
+        EnableLogFileValidation: true,
+        S3BucketName: "audit-logs",
+        KmsKeyId: GOOD.kmsKeyId,
+      },
+    });
+    expect(update.why).toContain("bucket attacker-bucket, expected audit-logs");
+    const onlyValidation = planReconcile({ ...HEALTHY, logFileValidation: false }, true, ALL_MGMT, GOOD);
+    expect(onlyValidation).toEqual([
+      { op: "UpdateTrail", input: { Name: ARN, EnableLogFileValidation: true }, why: ["log file validation off, expected on"] },
+    ]);
+  });
+
+  test("a swapped KMS key is put back; adding a key where config has none is left alone", () => {
+    const swapped = planReconcile({ ...HEALTHY, kmsKeyId: "arn:aws:kms:us-east-1:444455556666:key/evil" }, true, ALL_MGMT, GOOD);
+    expect(swapped[0]).toMatchObject({ op: "UpdateTrail", input: { KmsKeyId: GOOD.kmsKeyId } });
+    expect(planReconcile(HEALTHY, true, ALL_MGMT, { ...GOOD, kmsKeyId: undefined })).toEqual([]);
+  });
+
+  test("selectors that drop management events are restored", () => {
+    const steps = planReconcile(HEALTHY, true, { basic: [{ ReadWriteType: "All", IncludeManagementEvents: false }] }, GOOD);
+    expect(steps.map((s) => s.op)).toEqual(["PutEventSelectors"]);
+  });
+});
+
+describe("management event selectors", () => {
+  test.each([
+    ["basic: all management events", { basic: [{ ReadWriteType: "All", IncludeManagementEvents: true }] }, true],
+    ["basic: write-only", { basic: [{ ReadWriteType: "WriteOnly", IncludeManagementEvents: true }] }, false],
+    ["basic: management excluded", { basic: [{ ReadWriteType: "All", IncludeManagementEvents: false }] }, false],
+    ["basic: KMS events excluded", { basic: [{ ReadWriteType: "All", IncludeManagementEvents: true, ExcludeManagementEventSources: ["kms.amazonaws.com"] }] }, false],
+    ["basic: no selectors", { basic: [] }, false],
+    ["advanced: management", { advanced: [{ FieldSelectors: [{ Field: "eventCategory", Equals: ["Management"] }] }] }, true],
+    ["advanced: read-only management", { advanced: [{ FieldSelectors: [{ Field: "eventCategory", Equals: ["Management"] }, { Field: "readOnly", Equals: ["true"] }] }] }, false],
+    ["advanced: data events only", { advanced: [{ FieldSelectors: [{ Field: "eventCategory", Equals: ["Data"] }, { Field: "resources.type", Equals: ["AWS::S3::Object"] }] }] }, false],
+  ] as const)("%s -> %s", (_label, selectors, expected) => {
+    expect(logsAllManagementEvents(selectors as never)).toBe(expected);
+  });
+
+  test("restoring basic selectors keeps the data resources", () => {
+    const data = [{ Type: "AWS::S3::Object", Values: ["arn:aws:s3:::bucket/"] }];
+    expect(restoredSelectors(ARN, { basic: [{ ReadWriteType: "WriteOnly", IncludeManagementEvents: false, DataResources: data }] })).toEqual({
+      TrailName: ARN,
+      EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true, ExcludeManagementEventSources: [], DataResources: data }],
+    });
+  });
+
+  test("restoring advanced selectors replaces narrowed management selectors and keeps data selectors", () => {
+    const dataSel = { Name: "s3", FieldSelectors: [{ Field: "eventCategory", Equals: ["Data"] }] };
+    const narrowed = { FieldSelectors: [{ Field: "eventCategory", Equals: ["Management"] }, { Field: "readOnly", Equals: ["true"] }] };
+    const out = restoredSelectors(ARN, { advanced: [narrowed, dataSel] });
+    expect(out.AdvancedEventSelectors).toEqual([
+      { Name: "All management events (restored by trailguard)", FieldSelectors: [{ Field: "eventCategory", Equals: ["Management"] }] },
+      dataSel,
+    ]);
+    expect(logsAllManagementEvents({ advanced: out.AdvancedEventSelectors })).toBe(true);
+  });
+});
+
+test("planRecreate creates the trail from its known-good settings, then starts it", () => {
+  const steps = planRecreate(GOOD);
+  expect(steps.map((s) => s.op)).toEqual(["CreateTrail", "StartLogging"]);
+  expect(steps[0]).toMatchObject({ input: { Name: "org-trail", S3BucketName: "audit-logs", IsMultiRegionTrail: true, EnableLogFileValidation: true } });
+});

@@ -1,0 +1,216 @@
+import {
+  CloudTrailClient,
+  CreateTrailCommand,
+  DescribeTrailsCommand,
+  GetEventSelectorsCommand,
+  GetTrailStatusCommand,
+  PutEventSelectorsCommand,
+  StartLoggingCommand,
+  UpdateTrailCommand,
+} from "@aws-sdk/client-cloudtrail";
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { mockClient } from "aws-sdk-client-mock";
+import { handleTamperEvent } from "../../lambda-src/lib/remediate";
+import { REPORT_DETAIL_TYPE, REPORT_SOURCE } from "../../lambda-src/lib/report";
+import { hostileVariants, loadFixture } from "../helpers/fixtures";
+import { expectValidBlockKit } from "../helpers/slack";
+import { describedTrail, FIXTURE_ARN, FIXTURE_TRAIL, testDeps } from "./deps";
+
+const ct = mockClient(CloudTrailClient);
+const eb = mockClient(EventBridgeClient);
+const ALL_MGMT = { EventSelectors: [{ ReadWriteType: "All" as const, IncludeManagementEvents: true }] };
+
+beforeEach(() => {
+  ct.reset();
+  eb.reset();
+  // Prepare: the fixture trail exists, is stopped, and otherwise healthy.
+  ct.on(DescribeTrailsCommand).resolves(describedTrail());
+  ct.on(GetTrailStatusCommand).resolves({ IsLogging: false, StopLoggingTime: new Date("2024-07-31T13:06:24Z") });
+  ct.on(GetEventSelectorsCommand).resolves(ALL_MGMT);
+  ct.on(StartLoggingCommand).resolves({});
+  eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "1" }] });
+});
+
+const sentReport = () => JSON.parse(eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0].Detail!);
+const regionOf = async (call: { thisValue: unknown }) => (call.thisValue as CloudTrailClient).config.region();
+
+describe("StopLogging", () => {
+  test("restarts logging in the trail's home region and reports the blind window", async () => {
+    const deps = testDeps();
+    const report = await handleTamperEvent(loadFixture("stop-logging"), deps);
+    const start = ct.commandCalls(StartLoggingCommand);
+    expect(start).toHaveLength(1);
+    expect(start[0].args[0].input).toEqual({ Name: FIXTURE_ARN });
+    expect(await regionOf(start[0])).toBe(FIXTURE_TRAIL.homeRegion);
+    expect(report).toMatchObject({ result: "restored", actions: ["StartLogging (logging is off)"], blindWindowSeconds: 60 });
+    const entry = eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0];
+    expect(entry).toMatchObject({ Source: REPORT_SOURCE, DetailType: REPORT_DETAIL_TYPE });
+    expect(sentReport()).toMatchObject({
+      trail: "stratus-red-team-ct-stop-trail-buykxbqejv",
+      principal: "arn:aws:iam::143434273843:user/christophe",
+      userAgent: "stratus-red-team_c97089f1-1ae3-4ecc-b006-f5e8fd0f2571",
+      sourceIp: "86.245.153.234",
+      blindWindowSeconds: 60,
+      slack: { channel: "C0123ABCDEF" },
+    });
+  });
+
+  test("is idempotent: a second delivery finds the trail logging and calls no write API", async () => {
+    ct.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+    const report = await handleTamperEvent(loadFixture("stop-logging"), testDeps());
+    expect(ct.commandCalls(StartLoggingCommand)).toHaveLength(0);
+    expect(report?.result).toBe("compliant");
+  });
+
+  test("dry run reports the plan and calls no write API", async () => {
+    const report = await handleTamperEvent(loadFixture("stop-logging"), testDeps({ mode: "dry-run" }));
+    expect(ct.commandCalls(StartLoggingCommand)).toHaveLength(0);
+    expect(report).toMatchObject({ result: "planned", mode: "dry-run", actions: ["StartLogging (logging is off)"] });
+  });
+
+  test("a home region other than the event's: the trail is looked up, then started, in its home region", async () => {
+    const event = loadFixture("stop-logging");
+    event.region = "eu-west-1";
+    ct.on(DescribeTrailsCommand).resolves(describedTrail({ HomeRegion: "us-east-2", TrailARN: FIXTURE_ARN.replace(FIXTURE_TRAIL.homeRegion, "us-east-2") }));
+    const deps = testDeps({ trails: [{ ...FIXTURE_TRAIL, homeRegion: "us-east-2" }] });
+    await handleTamperEvent(event, deps);
+    expect(await regionOf(ct.commandCalls(DescribeTrailsCommand)[0])).toBe("eu-west-1");
+    expect(ct.commandCalls(DescribeTrailsCommand)[0].args[0].input).toEqual({ trailNameList: [FIXTURE_TRAIL.name], includeShadowTrails: true });
+    expect(await regionOf(ct.commandCalls(StartLoggingCommand)[0])).toBe("us-east-2");
+  });
+
+  test("a trail named by ARN is looked up in the ARN's region", async () => {
+    const event = loadFixture("stop-logging-assumed-role"); // name = arn:aws:cloudtrail:us-west-2:123456789012:trail/example-trail
+    ct.on(DescribeTrailsCommand).resolves(describedTrail({ Name: "example-trail", TrailARN: event.detail.requestParameters.name, HomeRegion: "us-west-2" }));
+    const deps = testDeps({ trails: [{ ...FIXTURE_TRAIL, name: "example-trail", homeRegion: "us-west-2" }] });
+    const report = await handleTamperEvent(event, deps);
+    expect(await regionOf(ct.commandCalls(DescribeTrailsCommand)[0])).toBe("us-west-2");
+    expect(report?.result).toBe("restored");
+  });
+
+  test("an organization trail owned by another account is reported, not touched", async () => {
+    ct.on(DescribeTrailsCommand).resolves(describedTrail({ TrailARN: FIXTURE_ARN.replace("143434273843", "999999999999"), IsOrganizationTrail: true }));
+    const report = await handleTamperEvent(loadFixture("stop-logging"), testDeps());
+    expect(ct.commandCalls(StartLoggingCommand)).toHaveLength(0);
+    expect(report).toMatchObject({ result: "skipped", reason: expect.stringContaining("belongs to account 999999999999") });
+  });
+
+  test("a trail not in config is reported, not touched", async () => {
+    const report = await handleTamperEvent(loadFixture("stop-logging"), testDeps({ trails: [] }));
+    expect(ct.commandCalls(StartLoggingCommand)).toHaveLength(0);
+    expect(report).toMatchObject({ result: "skipped", reason: "trail is not in trailguard's config" });
+  });
+
+  test("a failed call (errorCode) is skipped without a report: nothing to undo", async () => {
+    const deps = testDeps();
+    expect(await handleTamperEvent(loadFixture("stop-logging-access-denied"), deps)).toBeUndefined();
+    expect(ct.calls()).toHaveLength(0);
+    expect(eb.calls()).toHaveLength(0);
+    expect(deps.lines).toEqual([expect.objectContaining({ message: "skipped failed call: nothing to undo", errorCode: "AccessDenied" })]);
+  });
+});
+
+describe("AWS errors are reported, not rethrown", () => {
+  test.each([
+    ["AccessDeniedException", "User is not authorized to perform: cloudtrail:StartLogging"],
+    ["ThrottlingException", "Rate exceeded"],
+  ])("StartLogging failing with %s", async (name, message) => {
+    ct.on(StartLoggingCommand).rejects(Object.assign(new Error(message), { name }));
+    const report = await handleTamperEvent(loadFixture("stop-logging"), testDeps());
+    expect(report).toMatchObject({ result: "failed", errorCode: name, reason: message });
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
+
+  test("a trail that no longer exists (TrailNotFoundException) is reported as failed", async () => {
+    ct.on(DescribeTrailsCommand).rejects(Object.assign(new Error("Unknown trail"), { name: "TrailNotFoundException" }));
+    const report = await handleTamperEvent(loadFixture("stop-logging"), testDeps());
+    expect(report).toMatchObject({ result: "failed", errorCode: "TrailNotFoundException" });
+  });
+
+  test("a report that cannot be sent is logged, and the handler still returns", async () => {
+    eb.on(PutEventsCommand).rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
+    const deps = testDeps();
+    await expect(handleTamperEvent(loadFixture("stop-logging"), deps)).resolves.toMatchObject({ result: "restored" });
+    expect(deps.lines).toContainEqual(expect.objectContaining({ level: "error", message: "could not send the report", errorCode: "AccessDeniedException" }));
+  });
+});
+
+describe("UpdateTrail and PutEventSelectors", () => {
+  test("UpdateTrail that turned multi-region and validation off is undone", async () => {
+    ct.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+    ct.on(DescribeTrailsCommand).resolves(describedTrail({ IsMultiRegionTrail: false, LogFileValidationEnabled: false }));
+    ct.on(UpdateTrailCommand).resolves({});
+    const event = loadFixture("stop-logging");
+    event.detail.eventName = "UpdateTrail";
+    const report = await handleTamperEvent(event, testDeps());
+    expect(ct.commandCalls(UpdateTrailCommand)[0].args[0].input).toEqual({ Name: FIXTURE_ARN, IsMultiRegionTrail: true, EnableLogFileValidation: true });
+    expect(report?.result).toBe("restored");
+    expect(report?.blindWindowSeconds).toBeUndefined();
+  });
+
+  test("PutEventSelectors that excluded management events (real record) is undone", async () => {
+    const event = loadFixture("put-event-selectors");
+    const trailName = event.detail.requestParameters.trailName;
+    const arn = `arn:aws:cloudtrail:${event.region}:${event.account}:trail/${trailName}`;
+    ct.on(DescribeTrailsCommand).resolves(describedTrail({ Name: trailName, TrailARN: arn, HomeRegion: event.region }));
+    ct.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+    // What GetEventSelectors returns after this call: the record's selectors, in the API's PascalCase.
+    const selectors = event.detail.requestParameters.eventSelectors.map((s: any) => ({
+      ReadWriteType: s.readWriteType,
+      IncludeManagementEvents: s.includeManagementEvents,
+      ExcludeManagementEventSources: s.excludeManagementEventSources,
+      DataResources: s.dataResources.map((d: any) => ({ Type: d.type, Values: d.values })),
+    }));
+    ct.on(GetEventSelectorsCommand).resolves({ EventSelectors: selectors });
+    ct.on(PutEventSelectorsCommand).resolves({});
+    const deps = testDeps({ trails: [{ ...FIXTURE_TRAIL, name: trailName, homeRegion: event.region }] });
+    const report = await handleTamperEvent(event, deps);
+    const put = ct.commandCalls(PutEventSelectorsCommand)[0].args[0].input;
+    expect(put.TrailName).toBe(arn);
+    expect(put.EventSelectors).toEqual([{ ...selectors[0], IncludeManagementEvents: true, ReadWriteType: "All" }]);
+    expect(report?.result).toBe("restored");
+  });
+});
+
+describe("DeleteTrail", () => {
+  test("is reported as critical and not re-created by default", async () => {
+    const report = await handleTamperEvent(loadFixture("delete-trail"), testDeps({ trails: [{ ...FIXTURE_TRAIL, name: loadFixture("delete-trail").detail.requestParameters.name, homeRegion: loadFixture("delete-trail").region }] }));
+    expect(report).toMatchObject({ severity: "critical", result: "skipped", reason: "not re-created: recreateDeletedTrails is off" });
+    expect(ct.calls()).toHaveLength(0);
+  });
+
+  test("is re-created from the known-good settings and started when recreateDeletedTrails is on", async () => {
+    const event = loadFixture("delete-trail");
+    const good = { ...FIXTURE_TRAIL, name: event.detail.requestParameters.name, homeRegion: event.region };
+    ct.on(CreateTrailCommand).resolves({});
+    const report = await handleTamperEvent(event, testDeps({ trails: [good], recreateDeletedTrails: true }));
+    expect(ct.commandCalls(CreateTrailCommand)[0].args[0].input).toMatchObject({ Name: good.name, S3BucketName: good.s3Bucket, IsMultiRegionTrail: true });
+    expect(ct.commandCalls(StartLoggingCommand)[0].args[0].input).toEqual({ Name: `arn:aws:cloudtrail:${event.region}:${event.account}:trail/${good.name}` });
+    expect(report).toMatchObject({ severity: "critical", result: "restored" });
+  });
+});
+
+describe("bad input logs one structured line with the event id and returns", () => {
+  test.each<[string, unknown]>([
+    ["no detail", { id: "ev-1", account: "1", region: "us-east-1" }],
+    ["unknown eventName", { ...loadFixture("run-instances"), id: "ev-1" }],
+    ["malformed trail name", { ...loadFixture("stop-logging"), id: "ev-1", detail: { ...loadFixture("stop-logging").detail, requestParameters: { name: "bad\"name\n" } } }],
+  ])("%s", async (_label, input) => {
+    const deps = testDeps();
+    await expect(handleTamperEvent(input, deps)).resolves.toBeUndefined();
+    expect(deps.lines).toEqual([expect.objectContaining({ level: "warn", message: "ignored event", eventId: "ev-1" })]);
+    expect(ct.calls()).toHaveLength(0);
+  });
+});
+
+test("hostile user agents reach the report as data, within Slack's limits", async () => {
+  for (const [label, event] of hostileVariants(loadFixture("stop-logging"))) {
+    eb.resetHistory();
+    await handleTamperEvent(event, testDeps());
+    const detail = sentReport();
+    const agent: string = event.detail.userAgent;
+    if (label === "huge") expect(detail.userAgent).toBe(`${agent.slice(0, 4095)}…`);
+    else expect(detail.userAgent).toBe(agent);
+    expectValidBlockKit(detail.slack);
+  }
+});
