@@ -1,0 +1,63 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
+import { AddressInfo } from "node:net";
+
+/**
+ * A local HTTP server that speaks the two AWS JSON protocols the Lambda uses:
+ * - CloudTrail, JSON 1.1: POST /, X-Amz-Target `CloudTrail_20131101.<Op>` (what SDK v3 sends; the
+ *   model's full name `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.<Op>` is accepted too);
+ * - EventBridge, JSON 1.1: X-Amz-Target `AWSEvents.PutEvents`.
+ * It records each request with the region and service of its SigV4 credential scope, so a test can
+ * check that a call was signed for the trail's home region. Point the SDK at it with AWS_ENDPOINT_URL.
+ */
+export interface SeenRequest {
+  readonly target: string;
+  readonly op: string;
+  readonly region: string;
+  readonly service: string;
+  readonly body: any;
+}
+
+export type Responder = (req: SeenRequest) => { status?: number; body: unknown } | undefined;
+
+const CLOUDTRAIL_TARGET = /^(?:com\.amazonaws\.cloudtrail\.v20131101\.)?CloudTrail_20131101\.(\w+)$/;
+
+export class FakeAws {
+  readonly seen: SeenRequest[] = [];
+  private server?: Server;
+
+  constructor(private readonly respond: Responder) {}
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const target = String(req.headers["x-amz-target"] ?? "");
+      // Authorization: AWS4-HMAC-SHA256 Credential=AKID/20240731/us-east-2/cloudtrail/aws4_request, ...
+      const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(String(req.headers.authorization ?? ""));
+      const seen: SeenRequest = {
+        target,
+        op: CLOUDTRAIL_TARGET.exec(target)?.[1] ?? target,
+        region: scope?.[1] ?? "(unsigned)",
+        service: scope?.[2] ?? "(unsigned)",
+        body: chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : {},
+      };
+      this.seen.push(seen);
+      const out = this.respond(seen) ?? {
+        status: 400,
+        body: { __type: "UnknownOperationException", message: `fake server has no answer for ${target}` },
+      };
+      res.writeHead(out.status ?? 200, { "content-type": "application/x-amz-json-1.1" });
+      res.end(JSON.stringify(out.body));
+    });
+  }
+}

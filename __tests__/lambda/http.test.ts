@@ -1,0 +1,139 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { FakeAws, SeenRequest } from "../helpers/fake-aws";
+import { loadFixture } from "../helpers/fixtures";
+
+/**
+ * The bundled Lambdas (dist/lambda/<name>/index.js, as shipped) over real HTTP: a fresh node process
+ * requires the bundle and invokes its handler, the SDK talks to a local server that speaks the CloudTrail
+ * and EventBridge JSON APIs (AWS_ENDPOINT_URL), and the test reads what the server saw.
+ */
+const DIST = join(__dirname, "..", "..", "dist", "lambda");
+
+const TRAIL_HOME = "us-east-2";
+const ACCOUNT = "123456789012";
+const TRAIL_ARN = `arn:aws:cloudtrail:${TRAIL_HOME}:${ACCOUNT}:trail/example-trail`;
+let logging = false;
+
+const fake = new FakeAws((req: SeenRequest) => {
+  switch (req.op) {
+    case "DescribeTrails":
+      return {
+        body: {
+          trailList: [
+            {
+              Name: "example-trail",
+              TrailARN: TRAIL_ARN,
+              HomeRegion: TRAIL_HOME,
+              IsMultiRegionTrail: true,
+              IncludeGlobalServiceEvents: true,
+              LogFileValidationEnabled: true,
+              S3BucketName: "audit-logs",
+            },
+          ],
+        },
+      };
+    case "GetTrailStatus":
+      return { body: { IsLogging: logging, StopLoggingTime: 1722431184 } };
+    case "GetEventSelectors":
+      return { body: { TrailARN: TRAIL_ARN, EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true }] } };
+    case "StartLogging":
+      logging = true;
+      return { body: {} };
+    case "AWSEvents.PutEvents":
+      return { body: { FailedEntryCount: 0, Entries: [{ EventId: "fake-1" }] } };
+    default:
+      return undefined;
+  }
+});
+
+const SETTINGS = {
+  mode: "enforce",
+  recreateDeletedTrails: false,
+  slackChannel: "C0123ABCDEF",
+  trails: [{ name: "example-trail", homeRegion: TRAIL_HOME, multiRegion: true, includeGlobalEvents: true, logFileValidation: true, s3Bucket: "audit-logs", managementEvents: "All" }],
+};
+
+let endpoint: string;
+beforeAll(async () => {
+  endpoint = await fake.start();
+});
+afterAll(() => fake.stop());
+beforeEach(() => {
+  fake.seen.length = 0;
+  logging = false;
+});
+
+/** Invoke a bundle's handler in a fresh process, as the Lambda runtime would; resolves with its stdout. */
+function invoke(name: string, event: unknown, lambdaRegion: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ["-e", `require(${JSON.stringify(join(DIST, name, "index.js"))}).handler(JSON.parse(require("fs").readFileSync(0, "utf8")))`],
+      {
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: lambdaRegion,
+          AWS_ACCESS_KEY_ID: "AKIAFAKELAMBDAROLE00",
+          AWS_SECRET_ACCESS_KEY: "fake-secret",
+          AWS_SESSION_TOKEN: "fake-session",
+          AWS_ENDPOINT_URL: endpoint,
+          AWS_MAX_ATTEMPTS: "1",
+          TRAILGUARD_SETTINGS: JSON.stringify(SETTINGS),
+        },
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(JSON.stringify(event));
+  });
+}
+
+test("remediate bundle: a real StopLogging event restarts the trail, signed for its home region, and reports", async () => {
+  // Prepare: a real StopLogging record, made in eu-west-1 against a trail whose home region is us-east-2.
+  const event = loadFixture("stop-logging-assumed-role");
+  event.region = "eu-west-1";
+  event.detail.awsRegion = "eu-west-1";
+  event.detail.requestParameters.name = "example-trail";
+
+  // Act
+  const run = await invoke("remediate", event, "eu-west-1");
+
+  // Assess
+  expect(run.code).toBe(0);
+  const cloudTrailCalls = fake.seen.filter((r) => r.service === "cloudtrail").map((r) => `${r.op}@${r.region}`);
+  expect(cloudTrailCalls[0]).toBe("DescribeTrails@eu-west-1");
+  expect(cloudTrailCalls).toContain("GetTrailStatus@us-east-2");
+  expect(cloudTrailCalls.indexOf("StartLogging@us-east-2")).toBeGreaterThan(cloudTrailCalls.indexOf("GetTrailStatus@us-east-2"));
+  expect(fake.seen.find((r) => r.op === "StartLogging")?.body).toEqual({ Name: TRAIL_ARN });
+  const put = fake.seen.find((r) => r.op === "AWSEvents.PutEvents")!;
+  expect(put).toMatchObject({ region: "eu-west-1", service: "events" });
+  const detail = JSON.parse(put.body.Entries[0].Detail);
+  expect(detail).toMatchObject({ result: "restored", trail: "example-trail", principal: "arn:aws:sts::123456789012:assumed-role/tester" });
+  expect(detail.slack.channel).toBe("C0123ABCDEF");
+  const lines = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+  expect(lines.find((l) => l.message === "remediation report")).toMatchObject({ service: "trailguard", result: "restored" });
+});
+
+test("remediate bundle: a second delivery of the same event calls no write API", async () => {
+  logging = true;
+  await invoke("remediate", loadFixture("stop-logging-assumed-role"), "us-west-2");
+  expect(fake.seen.map((r) => r.op)).not.toContain("StartLogging");
+});
+
+test("remediate bundle: a malformed event logs one line and exits cleanly without calling AWS", async () => {
+  const run = await invoke("remediate", { id: "bad-1", detail: "nope" }, "us-east-1");
+  expect(run.code).toBe(0);
+  expect(fake.seen).toHaveLength(0);
+  expect(JSON.parse(run.stdout.trim())).toMatchObject({ level: "warn", message: "ignored event", eventId: "bad-1" });
+});
+
+test("heartbeat bundle: a stopped trail is restarted in its home region", async () => {
+  const run = await invoke("heartbeat", { id: "sched-1", account: ACCOUNT, region: "us-east-1", "detail-type": "Scheduled Event" }, "us-east-1");
+  expect(run.code).toBe(0);
+  expect(fake.seen.filter((r) => r.op === "StartLogging").map((r) => r.region)).toEqual([TRAIL_HOME]);
+  expect(fake.seen.some((r) => r.op === "AWSEvents.PutEvents")).toBe(true);
+});
