@@ -13,6 +13,7 @@ import { App } from "./modules/cdk";
 import { ConfigError, loadConfig } from "./modules/config";
 import { TrailguardStack } from "./modules/constructs";
 import { formatSummary, summarizeStack } from "./modules/summary";
+import { buildLambdas, bundleZips } from "./scripts/build-lambdas";
 
 export const STACK_NAME = "trailguard";
 
@@ -33,8 +34,10 @@ function main(): number {
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
   const outdirExisted = existsSync(outdir);
   try {
+    // esbuild bundles the handlers; the stack zips them into itself (Terraform Cloud needs nothing else).
+    if (config.remediation.mode !== "off") buildLambdas();
     const app = new App({ outdir });
-    new TrailguardStack(app, STACK_NAME, config);
+    new TrailguardStack(app, STACK_NAME, { config, bundles: bundleZips() });
     app.synth();
   } catch (e) {
     // The App creates its outdir up front; leave no empty or half-written one behind.

@@ -71,3 +71,30 @@ describe("loadConfig", () => {
     expect(() => loadConfig(join(dir, "absent.json"))).toThrow(/cannot read the file: ENOENT/);
   });
 });
+
+describe("trails and remediation", () => {
+  test("defaults: enforce, no re-creation, a 5-minute heartbeat, 90-day logs; trails inherit homeRegion", () => {
+    const c = parseConfig({ slack: { channel: "C0123ABCDEF" }, homeRegion: "eu-west-1", trails: [{ name: "org-trail", s3Bucket: "audit-logs" }] });
+    expect(c.remediation).toEqual({ mode: "enforce", recreateDeletedTrails: false, heartbeatMinutes: 5, logRetentionDays: 90 });
+    expect(c.trails).toEqual([
+      { name: "org-trail", homeRegion: "eu-west-1", multiRegion: true, includeGlobalEvents: true, logFileValidation: true, s3Bucket: "audit-logs", managementEvents: "All" },
+    ]);
+  });
+
+  test.each<[string, unknown, RegExp]>([
+    ["a trail name with a quote", [{ name: 'x"y', s3Bucket: "audit-logs" }], /^trails\[0\]\.name: must be a CloudTrail trail name/],
+    ["a KMS alias instead of a key ARN", [{ name: "org-trail", s3Bucket: "audit-logs", kmsKeyId: "alias/cloudtrail" }], /^trails\[0\]\.kmsKeyId: must be a KMS key ARN/],
+    ["a duplicate trail", [{ name: "t-1", s3Bucket: "b-1" }, { name: "t-1", s3Bucket: "b-2" }], /^trails\[1\]\.name: duplicate trail "t-1"/],
+    ["a missing bucket", [{ name: "org-trail" }], /^trails\[0\]\.s3Bucket: required field is missing/],
+  ])("%s is refused", (_label, trails, expected) => {
+    expect(problemsOf({ slack: { channel: "C0123ABCDEF" }, trails })).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+  });
+
+  test.each<[string, unknown, RegExp]>([
+    ["an unknown mode", { mode: "yolo" }, /^remediation\.mode: /],
+    ["a heartbeat of 0 minutes", { heartbeatMinutes: 0 }, /^remediation\.heartbeatMinutes: /],
+    ["a retention CloudWatch refuses", { logRetentionDays: 10 }, /^remediation\.logRetentionDays: must be one of 1, 3, 5/],
+  ])("%s is refused", (_label, remediation, expected) => {
+    expect(problemsOf({ slack: { channel: "C0123ABCDEF" }, remediation })).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+  });
+});

@@ -39,9 +39,13 @@ describe("npm start", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(existsSync(join(outdir, "stacks", "trailguard", "cdk.tf.json"))).toBe(true);
-    expect(r.stdout).toMatch(/^eu-west-1 +2 +2 +6$/m);
-    expect(r.stdout).toContain("17 regions: 34 rules, 34 targets, 102 regional resources");
-    expect(r.stdout).toContain("total: 104 resources");
+    // Per region: 3 rules (tamper, tamper_attempt, report), 4 targets, 14 resources; the home region also
+    // has the heartbeat's 5.
+    expect(r.stdout).toMatch(/^eu-west-1 +3 +4 +14$/m);
+    expect(r.stdout).toMatch(/^us-east-1 +4 +5 +19$/m);
+    expect(r.stdout).toContain("17 regions: 52 rules, 69 targets, 243 regional resources");
+    expect(r.stdout).toContain("total: 247 resources");
+    expect(existsSync(join(outdir, "stacks", "trailguard", "assets"))).toBe(true);
   });
 
   const badConfigs: [string, string, string][] = [

@@ -14,10 +14,18 @@ const res = (type: string, name: string) => {
 const REGIONAL: [string, string][] = [
   ["aws_cloudwatch_event_rule", "tamper"],
   ["aws_cloudwatch_event_rule", "tamper_attempt"],
+  ["aws_cloudwatch_event_rule", "report"],
   ["aws_cloudwatch_event_target", "tamper_slack"],
   ["aws_cloudwatch_event_target", "tamper_attempt_slack"],
+  ["aws_cloudwatch_event_target", "tamper_remediate"],
+  ["aws_cloudwatch_event_target", "report_slack"],
   ["aws_cloudwatch_event_connection", "slack"],
   ["aws_cloudwatch_event_api_destination", "slack"],
+  ["aws_sqs_queue", "dlq"],
+  ["aws_sqs_queue_policy", "dlq"],
+  ["aws_lambda_function", "remediate"],
+  ["aws_lambda_permission", "remediate"],
+  ["aws_cloudwatch_log_group", "remediate"],
 ];
 
 describe("regional resources", () => {
@@ -52,7 +60,7 @@ describe("regional resources", () => {
     expect(JSON.parse(failed.event_pattern)).toEqual(trailTamperPattern("failed"));
   });
 
-  test("each target carries its outcome's template, the EventBridge role and a retry policy", () => {
+  test("each Slack target carries its outcome's template, the EventBridge role, a retry policy and the region's DLQ", () => {
     for (const [name, outcome] of [["tamper_slack", "succeeded"], ["tamper_attempt_slack", "failed"]] as const) {
       const t = res("aws_cloudwatch_event_target", name);
       const expected = tamperAlertTransformer({ outcome, channel: "C0123ABCDEF" });
@@ -60,6 +68,7 @@ describe("regional resources", () => {
       expect(t.input_transformer.input_paths).toEqual(expected.inputPaths);
       expect(t.role_arn).toBe("${aws_iam_role.eventbridge_slack.arn}");
       expect(t.retry_policy.maximum_retry_attempts).toBeGreaterThan(0);
+      expect(t.dead_letter_config.arn).toBe("${aws_sqs_queue.dlq[each.key].arn}");
     }
   });
 
@@ -112,17 +121,119 @@ describe("IAM", () => {
   test("only EventBridge, on behalf of this stack's rules, may assume the role", () => {
     expect(role.assume_role_policy).toContain('"Service" = "events.amazonaws.com"');
     expect(role.assume_role_policy).toContain(
-      '"aws:SourceArn" = concat(values(aws_cloudwatch_event_rule.tamper)[*].arn, values(aws_cloudwatch_event_rule.tamper_attempt)[*].arn)',
+      '"aws:SourceArn" = concat(values(aws_cloudwatch_event_rule.tamper)[*].arn, values(aws_cloudwatch_event_rule.tamper_attempt)[*].arn, values(aws_cloudwatch_event_rule.report)[*].arn)',
     );
   });
 
-  test("the role may only invoke this stack's API destinations: no wildcard action or resource", () => {
+  test("the Slack role may only invoke this stack's API destinations: no wildcard action or resource", () => {
     expect(policy.policy).toContain('"Action" = ["events:InvokeApiDestination"]');
     expect(policy.policy).toContain('"Resource" = values(aws_cloudwatch_event_api_destination.slack)[*].arn');
     const actions = [...JSON.stringify(stack.resource).matchAll(/\\"Action\\" = \[([^\]]*)\]/g)].map((m) => m[1]);
     expect(actions.length).toBeGreaterThan(0);
     for (const a of actions) expect(a).not.toContain("*");
     expect(policy.policy).not.toMatch(/"Resource" = "\*"/);
+  });
+});
+
+describe("remediation", () => {
+  const CONFIG = {
+    ...CHANNEL_CONFIG,
+    trails: [{ name: "org-trail", s3Bucket: "audit-logs" }, { name: "eu-trail", homeRegion: "eu-west-1", s3Bucket: "eu-logs" }],
+  };
+  const rem = synthStack(CONFIG);
+  const r = (type: string, name: string) => rem.resource[type][name];
+
+  test("every region's tamper rule invokes that region's Lambda, which allows only that rule (source_arn)", () => {
+    expect(r("aws_cloudwatch_event_target", "tamper_remediate")).toMatchObject({
+      rule: "${aws_cloudwatch_event_rule.tamper[each.key].name}",
+      arn: "${aws_lambda_function.remediate[each.key].arn}",
+      dead_letter_config: { arn: "${aws_sqs_queue.dlq[each.key].arn}" },
+    });
+    expect(r("aws_lambda_permission", "remediate")).toMatchObject({
+      principal: "events.amazonaws.com",
+      action: "lambda:InvokeFunction",
+      function_name: "${aws_lambda_function.remediate[each.key].function_name}",
+      source_arn: "${aws_cloudwatch_event_rule.tamper[each.key].arn}",
+    });
+  });
+
+  test("every aws_lambda_permission carries a source_arn", () => {
+    const perms = Object.values<any>(rem.resource.aws_lambda_permission);
+    expect(perms.length).toBe(2);
+    for (const p of perms) expect(p.source_arn).toMatch(/^\$\{aws_cloudwatch_event_rule\./);
+  });
+
+  test("the Lambda: nodejs22.x on arm64, small and short, logging to its own log group with a retention", () => {
+    const fn = r("aws_lambda_function", "remediate");
+    expect(fn).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], memory_size: 256, timeout: 30, handler: "index.handler" });
+    expect(fn.logging_config.log_group).toBe("${aws_cloudwatch_log_group.remediate[each.key].name}");
+    expect(r("aws_cloudwatch_log_group", "remediate")).toMatchObject({ name: "/aws/lambda/trailguard-remediate", retention_in_days: 90 });
+    expect(fn.filename).toMatch(/^assets\/.*\/remediate\.zip$/);
+    expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
+  });
+
+  test("its settings hold the known-good trails and the channel, and no secret", () => {
+    const settings = JSON.parse(r("aws_lambda_function", "remediate").environment.variables.TRAILGUARD_SETTINGS);
+    expect(settings).toEqual({
+      mode: "enforce",
+      recreateDeletedTrails: false,
+      slackChannel: "C0123ABCDEF",
+      trails: [
+        { name: "org-trail", homeRegion: "us-east-1", multiRegion: true, includeGlobalEvents: true, logFileValidation: true, s3Bucket: "audit-logs", managementEvents: "All" },
+        { name: "eu-trail", homeRegion: "eu-west-1", multiRegion: true, includeGlobalEvents: true, logFileValidation: true, s3Bucket: "eu-logs", managementEvents: "All" },
+      ],
+    });
+    expect(JSON.stringify(r("aws_lambda_function", "remediate").environment)).not.toContain("var.");
+  });
+
+  test("the heartbeat runs in the home region on the configured schedule", () => {
+    const every = synthStack({ ...CONFIG, remediation: { heartbeatMinutes: 1 } });
+    expect(every.resource.aws_cloudwatch_event_rule.heartbeat).toMatchObject({ region: "us-east-1", schedule_expression: "rate(1 minute)" });
+    expect(r("aws_cloudwatch_event_rule", "heartbeat").schedule_expression).toBe("rate(5 minutes)");
+    expect(r("aws_cloudwatch_event_target", "heartbeat").dead_letter_config.arn).toBe('${aws_sqs_queue.dlq["us-east-1"].arn}');
+    expect(r("aws_lambda_permission", "heartbeat").source_arn).toBe("${aws_cloudwatch_event_rule.heartbeat.arn}");
+  });
+
+  test("the role restores only the listed trails; DescribeTrails (no resource type) is the only '*' resource", () => {
+    const policy = r("aws_iam_role_policy", "remediation").policy;
+    expect(policy).toContain(
+      '"Action" = ["cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:StartLogging", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"], "Resource" = ["arn:aws:cloudtrail:us-east-1:${local.account_id}:trail/org-trail", "arn:aws:cloudtrail:eu-west-1:${local.account_id}:trail/eu-trail"]',
+    );
+    expect(policy).not.toContain("CreateTrail");
+    expect(policy.match(/"Resource" = "\*"/g)).toHaveLength(1);
+    expect(policy).toContain('{"Sid" = "FindTrails", "Effect" = "Allow", "Action" = ["cloudtrail:DescribeTrails"], "Resource" = "*"}');
+    expect(policy).toContain('formatlist("arn:aws:events:%s:%s:event-bus/default", local.regions, local.account_id)');
+  });
+
+  test("recreateDeletedTrails adds CreateTrail; dry run holds no write permission", () => {
+    const recreate = synthStack({ ...CONFIG, remediation: { recreateDeletedTrails: true } }).resource.aws_iam_role_policy.remediation.policy;
+    expect(recreate).toContain('"cloudtrail:CreateTrail"');
+    const dry = synthStack({ ...CONFIG, remediation: { mode: "dry-run" } }).resource.aws_iam_role_policy.remediation.policy;
+    for (const write of ["StartLogging", "UpdateTrail", "PutEventSelectors", "CreateTrail"]) expect(dry).not.toContain(`cloudtrail:${write}`);
+    expect(dry).toContain("cloudtrail:GetTrailStatus");
+  });
+
+  test("mode off deploys no Lambda, role, report rule or heartbeat", () => {
+    const off = synthStack({ ...CONFIG, remediation: { mode: "off" } });
+    expect(off.resource).not.toHaveProperty("aws_lambda_function");
+    expect(off.resource).not.toHaveProperty("aws_lambda_permission");
+    expect(Object.keys(off.resource.aws_iam_role)).toEqual(["eventbridge_slack"]);
+    expect(Object.keys(off.resource.aws_cloudwatch_event_rule).sort()).toEqual(["tamper", "tamper_attempt"]);
+  });
+
+  test("the report rule forwards the Lambda's Slack payload untouched (input_path, no template)", () => {
+    expect(JSON.parse(r("aws_cloudwatch_event_rule", "report").event_pattern)).toEqual({ source: ["trailguard"], "detail-type": ["Trailguard Remediation"] });
+    const t = r("aws_cloudwatch_event_target", "report_slack");
+    expect(t.input_path).toBe("$.detail.slack");
+    expect(t).not.toHaveProperty("input_transformer");
+    expect(t.arn).toBe("${aws_cloudwatch_event_api_destination.slack[each.key].arn}");
+  });
+
+  test("the dead-letter queues are encrypted and accept only this stack's rules of their region", () => {
+    expect(r("aws_sqs_queue", "dlq")).toMatchObject({ sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+    expect(r("aws_sqs_queue_policy", "dlq").policy).toContain(
+      '"Action" = ["sqs:SendMessage"], "Resource" = aws_sqs_queue.dlq[each.key].arn, "Condition" = {"ArnLike" = {"aws:SourceArn" = "arn:aws:events:${each.value}:${local.account_id}:rule/trailguard-*"}}',
+    );
   });
 });
 
@@ -142,7 +253,13 @@ describe("Terraform hygiene", () => {
   });
 
   test("taggable resources carry ManagedBy and the configured tags", () => {
-    for (const [type, name] of [["aws_cloudwatch_event_rule", "tamper"], ["aws_cloudwatch_event_rule", "tamper_attempt"], ["aws_iam_role", "eventbridge_slack"]]) {
+    for (const [type, name] of [
+      ["aws_cloudwatch_event_rule", "tamper"],
+      ["aws_cloudwatch_event_rule", "tamper_attempt"],
+      ["aws_iam_role", "eventbridge_slack"],
+      ["aws_lambda_function", "remediate"],
+      ["aws_sqs_queue", "dlq"],
+    ]) {
       expect(res(type, name).tags).toEqual({ ManagedBy: "trailguard", Owner: "security" });
     }
   });

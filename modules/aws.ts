@@ -10,3 +10,8 @@ export { CloudwatchEventConnection } from "@cdktf/provider-aws/lib/cloudwatch-ev
 export { CloudwatchEventApiDestination } from "@cdktf/provider-aws/lib/cloudwatch-event-api-destination";
 export { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 export { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+export { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+export { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+export { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+export { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+export { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";

@@ -1,12 +1,14 @@
 /** The only place that imports cdktf itself, so a swap to the CDK Terrain fork (cdktn) stays one file. */
 export {
   App,
+  AssetType,
   CloudBackend,
   LocalBackend,
   NamedCloudWorkspace,
   Fn,
   propertyAccess,
   ref,
+  TerraformAsset,
   TerraformIterator,
   TerraformLocal,
   TerraformOutput,

@@ -11,7 +11,7 @@ interface StackJson {
 export interface StackSummary {
   /** Resources per region, as `type.name` addresses without the key. */
   readonly perRegion: ReadonlyMap<string, readonly string[]>;
-  /** Resources with no for_each (IAM and other global resources). */
+  /** Resources in no region (IAM). A single resource with a literal `region` counts in that region. */
   readonly global: readonly string[];
   readonly total: number;
 }
@@ -31,7 +31,8 @@ export function summarizeStack(stack: StackJson): StackSummary {
   let total = 0;
   for (const [type, byName] of Object.entries(stack.resource ?? {})) {
     for (const [name, body] of Object.entries(byName)) {
-      const regions = regionsOf(body.for_each, stack.locals ?? {});
+      const single = typeof body.region === "string" && !body.region.includes("${") ? [body.region] : undefined;
+      const regions = regionsOf(body.for_each, stack.locals ?? {}) ?? single;
       if (!regions) {
         global.push(`${type}.${name}`);
         total += 1;

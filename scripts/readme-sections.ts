@@ -2,10 +2,11 @@ import { Testing } from "cdktf";
 import { z } from "zod";
 import { configSchema, parseConfig } from "../modules/config";
 import { TrailguardStack } from "../modules/constructs";
+import { bundleZips } from "./build-lambdas";
 import { configTable, outputsTable, resourcesTable, variablesTable } from "../modules/docs/readme-tables";
 
 function synth(slack: object): any {
-  const stack = new TrailguardStack(Testing.app(), "trailguard", parseConfig({ slack }));
+  const stack = new TrailguardStack(Testing.app(), "trailguard", { config: parseConfig({ slack }), bundles: bundleZips() });
   return JSON.parse(Testing.synth(stack));
 }
 

@@ -2,7 +2,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderGenerated } from "../modules/docs/readme-tables";
+import { buildLambdas } from "./build-lambdas";
 import { readmeSections } from "./readme-sections";
+
+buildLambdas(); // the stack zips the bundles
 
 const file = join(__dirname, "..", "README.md");
 writeFileSync(file, renderGenerated(readFileSync(file, "utf8"), readmeSections()));

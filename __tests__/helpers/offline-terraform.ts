@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 /**
  * Real terraform, offline: these machines have terraform on PATH and a filesystem mirror of hashicorp/aws
@@ -32,9 +32,11 @@ export class OfflineTerraform {
   readonly dir: string;
   private readonly env: NodeJS.ProcessEnv;
 
-  /** Copy `cdkTfJson` into a temp dir, adapted to the v5 mirror, with its own CLI config. */
+  /** Copy the stack of `cdkTfJson` (its assets too) into a temp dir, adapted to the v5 mirror. */
   constructor(cdkTfJson: string) {
     this.dir = mkdtempSync(join(tmpdir(), "tg-tf-"));
+    cpSync(dirname(cdkTfJson), this.dir, { recursive: true });
+    rmSync(join(this.dir, "cdk.tf.json"));
     const stack = JSON.parse(readFileSync(cdkTfJson, "utf8"));
     stack.terraform.required_providers.aws.version = MIRROR_AWS_VERSION;
     delete stack.terraform.backend; // local state in the temp dir

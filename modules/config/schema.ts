@@ -44,6 +44,59 @@ const tags = z.record(
   z.string().max(256).regex(TAG_CHARS, "tag values may use letters, digits, spaces and _ . : / = + - @"),
 );
 
+// CloudTrail CreateTrail: 3-128 letters, digits, '.', '_', '-', starting and ending with a letter or digit.
+const TRAIL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/;
+// S3 bucket names: 3-63 lowercase letters, digits, '.', '-'.
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const KMS_KEY_ARN = /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+// CloudWatch Logs PutRetentionPolicy accepts only these values.
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+const knownGoodTrail = z
+  .strictObject({
+    name: z.string().regex(TRAIL_NAME, "must be a CloudTrail trail name (3-128 letters, digits, '.', '_', '-')").meta({
+      description: "Trail name (not ARN).",
+    }),
+    homeRegion: region.optional().meta({ description: "The trail's home region.", defaultText: "the config's homeRegion" }),
+    multiRegion: z.boolean().default(true).meta({ description: "Known-good IsMultiRegionTrail." }),
+    includeGlobalEvents: z.boolean().default(true).meta({ description: "Known-good IncludeGlobalServiceEvents." }),
+    logFileValidation: z.boolean().default(true).meta({ description: "Known-good LogFileValidationEnabled." }),
+    s3Bucket: z.string().regex(BUCKET, "must be an S3 bucket name").meta({ description: "Bucket the trail delivers to." }),
+    s3KeyPrefix: z.string().max(200).regex(/^[A-Za-z0-9!_.*'()/-]*$/, "must be an S3 key prefix").optional().meta({
+      description: "Key prefix; restored when set.",
+      defaultText: "not checked",
+    }),
+    kmsKeyId: z.string().regex(KMS_KEY_ARN, "must be a KMS key ARN (arn:aws:kms:region:account:key/id)").optional().meta({
+      description: "KMS key ARN the trail encrypts with; a removed or swapped key is put back.",
+      defaultText: "not checked",
+    }),
+    managementEvents: z.literal("All").default("All").meta({ description: "Event selectors must record all management events." }),
+  })
+  .meta({ description: "A trail's known-good settings." });
+
+const remediation = z
+  .strictObject({
+    mode: z.enum(["enforce", "dry-run", "off"]).default("enforce").meta({
+      description:
+        "`enforce` restores trails; `dry-run` reports what it would do and holds no write permission; `off` deploys no Lambda.",
+    }),
+    recreateDeletedTrails: z.boolean().default(false).meta({
+      description: "Re-create a deleted listed trail from its known-good settings (and allow cloudtrail:CreateTrail).",
+    }),
+    heartbeatMinutes: z.number().int().min(1).max(1440).default(5).meta({
+      description: "How often the heartbeat checks every listed trail (the backstop when tamper events stop arriving).",
+    }),
+    logRetentionDays: z
+      .number()
+      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+        error: `must be one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs retention values)`,
+      })
+      .default(90)
+      .meta({ description: "Retention of the Lambdas' log groups, in days." }),
+  })
+  .default({ mode: "enforce", recreateDeletedTrails: false, heartbeatMinutes: 5, logRetentionDays: 90 })
+  .meta({ description: "The remediation Lambda." });
+
 export const configSchema = z
   .strictObject({
     regions: z
@@ -85,6 +138,11 @@ export const configSchema = z
         description: "Keep state in Terraform Cloud (writes a `cloud` block).",
         defaultText: "local state: terraform.tfstate beside cdk.tf.json",
       }),
+    trails: z.array(knownGoodTrail).default([]).meta({
+      description:
+        "Trails trailguard restores, with their known-good settings. A trail not listed is reported, never touched.",
+    }),
+    remediation,
     tags: tags
       .default({})
       .meta({ description: "Tags for every taggable resource, added to `ManagedBy = trailguard`." }),
@@ -95,6 +153,12 @@ export const configSchema = z
       if (seen.has(r)) ctx.addIssue({ code: "custom", path: ["regions", i], message: `duplicate region "${r}"` });
       seen.add(r);
     });
+    const trails = new Set<string>();
+    c.trails.forEach((t, i) => {
+      const key = `${t.name}@${t.homeRegion ?? c.homeRegion}`;
+      if (trails.has(key)) ctx.addIssue({ code: "custom", path: ["trails", i, "name"], message: `duplicate trail "${t.name}"` });
+      trails.add(key);
+    });
     if (!c.regions.includes(c.homeRegion)) {
       ctx.addIssue({
         code: "custom",
@@ -102,7 +166,9 @@ export const configSchema = z
         message: `"${c.homeRegion}" is not in regions; the trail's home region needs a rule too`,
       });
     }
-  });
+  })
+  // Each trail's home region defaults to the config's.
+  .transform((c) => ({ ...c, trails: c.trails.map((t) => ({ ...t, homeRegion: t.homeRegion ?? c.homeRegion })) }));
 
 /** What a config file may contain (defaults not applied). */
 export type TrailguardConfigInput = z.input<typeof configSchema>;

@@ -18,14 +18,29 @@ export interface AlertRuleProps {
 
 /**
  * EventBridge's default retry policy, written out so the plan shows it: Slack outages last hours, and a
- * late tamper alert is still worth having.
+ * late tamper alert is still worth having. What still fails lands in the region's dead-letter queue.
  */
-export const SLACK_TARGET_RETRY = { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 } as const;
+export const TARGET_RETRY = { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 } as const;
 
-/** A rule on the default bus in every region; targets are added with {@link AlertRule.sendToSlack}. */
+/** How a target reshapes the event: an input transformer, or a JSON path whose value is sent as is. */
+export type TargetInput = { readonly transformer: InputTransformer } | { readonly inputPath: string };
+
+export interface TargetProps {
+  /** Appended to the rule's logical name: tamper + "_slack" -> aws_cloudwatch_event_target.tamper_slack. */
+  readonly suffix: string;
+  readonly targetId: string;
+  /** The same region's instance of this resource is the target. */
+  readonly destination: ITerraformResource;
+  readonly input?: TargetInput;
+  readonly roleArn?: string;
+  /** The same region's instance of this queue receives what could not be delivered. */
+  readonly deadLetterQueue: ITerraformResource;
+}
+
+/** A rule on the default bus in every region; targets are added with {@link AlertRule.addTarget}. */
 export class AlertRule extends Construct {
   readonly rule: CloudwatchEventRule;
-  private readonly props: AlertRuleProps;
+  readonly props: AlertRuleProps;
 
   constructor(scope: Construct, id: string, props: AlertRuleProps) {
     super(scope, id);
@@ -44,24 +59,27 @@ export class AlertRule extends Construct {
     this.rule.overrideLogicalId(props.logicalName);
   }
 
-  /** Target the same region's Slack API destination, reshaping the event with `transformer`. */
-  sendToSlack(apiDestination: ITerraformResource, transformer: InputTransformer, roleArn: string): CloudwatchEventTarget {
+  /** Target the same region's instance of `destination` (a Slack API destination, a Lambda function). */
+  addTarget(t: TargetProps): CloudwatchEventTarget {
     const { regions } = this.props;
-    const target = new CloudwatchEventTarget(this, "slack", {
+    const input = t.input;
+    const target = new CloudwatchEventTarget(this, t.suffix, {
       forEach: regions.iterator,
       region: regions.region,
       rule: regions.sameRegion(this.rule, "name"),
       eventBusName: "default",
-      targetId: "slack",
-      arn: regions.sameRegion(apiDestination, "arn"),
-      roleArn,
-      retryPolicy: SLACK_TARGET_RETRY,
-      inputTransformer: {
-        inputPaths: { ...transformer.inputPaths },
-        inputTemplate: transformer.inputTemplate,
-      },
+      targetId: t.targetId,
+      arn: regions.sameRegion(t.destination, "arn"),
+      roleArn: t.roleArn,
+      retryPolicy: TARGET_RETRY,
+      deadLetterConfig: { arn: regions.sameRegion(t.deadLetterQueue, "arn") },
+      inputTransformer:
+        input && "transformer" in input
+          ? { inputPaths: { ...input.transformer.inputPaths }, inputTemplate: input.transformer.inputTemplate }
+          : undefined,
+      inputPath: input && "inputPath" in input ? input.inputPath : undefined,
     });
-    target.overrideLogicalId(`${this.props.logicalName}_slack`);
+    target.overrideLogicalId(`${this.props.logicalName}_${t.suffix}`);
     return target;
   }
 }

@@ -19,11 +19,22 @@ import {
  */
 export class Regions {
   readonly iterator: ListTerraformIterator;
+  /** `local.regions`, as a list expression. */
+  readonly list: string[];
 
   constructor(scope: Construct, regions: readonly string[]) {
     const local = new TerraformLocal(scope, "regions", [...regions]);
     local.overrideLogicalId("regions");
+    this.list = local.asList;
     this.iterator = TerraformIterator.fromList(local.asList);
+  }
+
+  /**
+   * One ARN per region, `format` with `%s` for the region then the account: a formatlist expression, so
+   * the HCL stays the same size whatever the number of regions.
+   */
+  arnPerRegion(format: string, account: string): string[] {
+    return Token.asList(Fn.formatlist(format, [this.list, account]));
   }
 
   /** The region of the current instance (`each.value`). */

@@ -1,2 +1,3 @@
 export * from "./event-pattern";
 export * from "./trail-tamper";
+export * from "./report";

@@ -1,0 +1,48 @@
+import type { RemediationMode } from "../../lambda-src/lib/settings";
+import type { PolicyDocument, PolicyStatement } from "./eventbridge-role";
+
+/** Only the Lambda service may assume the remediation role. */
+export function lambdaTrustPolicy(): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: ["sts:AssumeRole"] }],
+  };
+}
+
+export interface RemediationPolicyProps {
+  readonly mode: Exclude<RemediationMode, "off">;
+  readonly recreateDeletedTrails: boolean;
+  /** ARNs of the listed trails. */
+  readonly trailArns: readonly string[];
+  /** Default event bus ARN of every region with a remediation Lambda. */
+  readonly eventBusArns: readonly string[];
+  /** ARNs of the Lambdas' log groups. */
+  readonly logGroupArns: readonly string[];
+}
+
+/**
+ * What the remediation Lambdas may do, and nothing more: read and restore the listed trails (reads only in
+ * dry run), find a trail by name (DescribeTrails has no resource type: it needs "*"), report on the
+ * default bus, and write their own logs.
+ */
+export function remediationPolicy(p: RemediationPolicyProps): PolicyDocument {
+  const statements: PolicyStatement[] = [
+    { Sid: "FindTrails", Effect: "Allow", Action: ["cloudtrail:DescribeTrails"], Resource: "*" },
+  ];
+  if (p.trailArns.length > 0) {
+    const read = ["cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"];
+    const write = ["cloudtrail:StartLogging", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"];
+    const create = p.recreateDeletedTrails ? ["cloudtrail:CreateTrail"] : [];
+    statements.push({
+      Sid: p.mode === "enforce" ? "ReadAndRestoreListedTrails" : "ReadListedTrails",
+      Effect: "Allow",
+      Action: p.mode === "enforce" ? [...read, ...write, ...create] : read,
+      Resource: p.trailArns,
+    });
+  }
+  statements.push(
+    { Sid: "ReportOnTheDefaultBus", Effect: "Allow", Action: ["events:PutEvents"], Resource: p.eventBusArns },
+    { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: p.logGroupArns },
+  );
+  return { Version: "2012-10-17", Statement: statements };
+}

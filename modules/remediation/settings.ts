@@ -1,0 +1,34 @@
+import type { RemediationSettings } from "../../lambda-src/lib/settings";
+import type { TrailguardConfig } from "../config";
+
+/** Lambda environment variables are limited to 4 KB in all; leave room for the others. */
+const MAX_SETTINGS_BYTES = 3500;
+
+/** The JSON the Lambda reads from TRAILGUARD_SETTINGS: known-good trails, mode, Slack channel. No secret. */
+export function remediationSettings(config: TrailguardConfig): RemediationSettings {
+  const settings: RemediationSettings = {
+    mode: config.remediation.mode,
+    recreateDeletedTrails: config.remediation.recreateDeletedTrails,
+    slackChannel: config.slack.channel,
+    trails: config.trails.map((t) => ({
+      name: t.name,
+      homeRegion: t.homeRegion,
+      multiRegion: t.multiRegion,
+      includeGlobalEvents: t.includeGlobalEvents,
+      logFileValidation: t.logFileValidation,
+      s3Bucket: t.s3Bucket,
+      ...(t.s3KeyPrefix !== undefined ? { s3KeyPrefix: t.s3KeyPrefix } : {}),
+      ...(t.kmsKeyId !== undefined ? { kmsKeyId: t.kmsKeyId } : {}),
+      managementEvents: t.managementEvents,
+    })),
+  };
+  const bytes = Buffer.byteLength(JSON.stringify(settings));
+  if (bytes > MAX_SETTINGS_BYTES) {
+    throw new Error(`trails: the Lambda settings take ${bytes} bytes; Lambda environment variables allow about ${MAX_SETTINGS_BYTES}`);
+  }
+  return settings;
+}
+
+/** ARN of a listed trail; `account` is a Terraform expression (the account is known only at apply). */
+export const trailArn = (homeRegion: string, account: string, name: string) =>
+  `arn:aws:cloudtrail:${homeRegion}:${account}:trail/${name}`;
