@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 
 const ROOT = join(__dirname, "..");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+const START = join(ROOT, "scripts", "start.js");
 
 interface Run {
   code: number;
@@ -13,13 +13,13 @@ interface Run {
   stderr: string;
 }
 
-/** `npm start` as a user runs it: main.ts through tsx, config and outdir from the environment. */
+/** `npm start` as a user runs it (scripts/start.js), config and outdir from the environment. */
 async function start(configText: string | undefined, outdir: string): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), "tg-main-"));
   const config = join(dir, "config.json");
   if (configText !== undefined) writeFileSync(config, configText);
   try {
-    const { stdout, stderr } = await promisify(execFile)(TSX, ["main.ts"], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [START], {
       cwd: ROOT,
       env: { ...process.env, TRAILGUARD_CONFIG: config, CDKTF_OUTDIR: outdir },
     });

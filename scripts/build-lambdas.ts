@@ -1,9 +1,10 @@
-import { buildSync, Metafile } from "esbuild";
+import { buildSync, version as esbuildVersion } from "esbuild";
 import { zipSync } from "fflate";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
-/** The Lambda handlers: one bundle each, `lambda-src/<name>/index.ts` -> `dist/lambda/<name>/index.js`. */
+/** The Lambda handlers: `lambda-src/<name>/index.ts` -> `dist/lambda/<name>/index.js` and `<name>.zip`. */
 export const LAMBDAS = ["remediate", "heartbeat"] as const;
 export type LambdaName = (typeof LAMBDAS)[number];
 
@@ -14,17 +15,23 @@ export interface BuiltLambda {
   /** The deployment package: `<dir>.zip`. */
   readonly zip: string;
   readonly zipBytes: number;
+  /** index.js, minified. */
   readonly bytes: number;
-  readonly metafile: Metafile;
+  /** Bytes each input file contributes to index.js (esbuild metafile), paths relative to the project. */
+  readonly inputs: Readonly<Record<string, number>>;
+  /** True when the bundle was reused: no input changed since it was built. */
+  readonly cached: boolean;
 }
 
-const ROOT = join(__dirname, "..");
+/** The project root: the nearest folder above this file holding lambda-src (also from a bundled copy). */
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "lambda-src")) && existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no trailguard project above ${from}`);
+  }
+}
+const ROOT = projectRoot(__dirname);
 export const DIST_LAMBDA = join(ROOT, "dist", "lambda");
-
-/** Where each handler's bundle is (or will be) written. */
-export function bundleDirs(outRoot = DIST_LAMBDA): Record<LambdaName, string> {
-  return Object.fromEntries(LAMBDAS.map((name) => [name, join(outRoot, name)])) as Record<LambdaName, string>;
-}
 
 /** Where each handler's deployment package is (or will be) written. */
 export function bundleZips(outRoot = DIST_LAMBDA): Record<LambdaName, string> {
@@ -46,34 +53,78 @@ export function reproducibleZip(dir: string): Uint8Array {
 }
 
 /**
- * Bundle every handler with the AWS SDK inside (so the runtime's SDK version cannot change behaviour).
- * `mainFields: module,main` picks the SDK's ES module builds, which esbuild can tree-shake.
+ * esbuild options. The AWS SDK is bundled, so the runtime's SDK version cannot change behaviour;
+ * `mainFields: module,main` picks its ES module builds, which esbuild can tree-shake; the SDK's credential
+ * chain is swapped for an environment-only provider (Lambda gives credentials in environment variables).
  */
-export function buildLambdas(outRoot = DIST_LAMBDA): BuiltLambda[] {
-  return LAMBDAS.map((name) => {
-    const dir = bundleDirs(outRoot)[name];
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    const result = buildSync({
-      entryPoints: [join(ROOT, "lambda-src", name, "index.ts")],
-      outfile: join(dir, "index.js"),
-      bundle: true,
-      platform: "node",
-      target: "node22",
-      format: "cjs",
-      mainFields: ["module", "main"],
-      // Lambda gives credentials in environment variables; the SDK's full chain is dead weight there.
-      alias: { "@aws-sdk/credential-provider-node": join(ROOT, "lambda-src", "shims", "credential-provider-node.ts") },
-      minify: true,
-      sourcemap: true,
-      sourcesContent: false,
-      legalComments: "none",
-      metafile: true,
-      logLevel: "warning",
-    });
-    const zip = bundleZips(outRoot)[name];
-    const packaged = reproducibleZip(dir);
-    writeFileSync(zip, packaged);
-    return { name, dir, zip, zipBytes: packaged.byteLength, bytes: statSync(join(dir, "index.js")).size, metafile: result.metafile };
+const OPTIONS = {
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "cjs",
+  mainFields: ["module", "main"],
+  alias: { "@aws-sdk/credential-provider-node": "./lambda-src/shims/credential-provider-node.ts" },
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  legalComments: "none",
+  entryNames: "[name]/index",
+} as const;
+
+interface Manifest {
+  readonly key: string;
+  readonly inputs: readonly string[];
+  readonly lambdas: readonly Omit<BuiltLambda, "cached">[];
+}
+
+/** Hash of the options, esbuild's version and every input file's bytes. */
+function inputsKey(inputs: readonly string[]): string {
+  const h = createHash("sha256").update(esbuildVersion).update(JSON.stringify(OPTIONS));
+  for (const f of inputs) h.update(f).update(existsSync(join(ROOT, f)) ? readFileSync(join(ROOT, f)) : "(missing)");
+  return h.digest("hex");
+}
+
+/**
+ * Bundle and zip every handler in one esbuild run (shared modules are parsed once). When no input file
+ * changed since the last build in `outRoot`, the packages on disk are reused: synth stays fast.
+ */
+export function buildLambdas(outRoot = DIST_LAMBDA, options: { force?: boolean } = {}): BuiltLambda[] {
+  const manifestFile = join(outRoot, "build-manifest.json");
+  if (!options.force && existsSync(manifestFile)) {
+    const manifest: Manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
+    const zips = bundleZips(outRoot);
+    if (manifest.key === inputsKey(manifest.inputs) && LAMBDAS.every((n) => existsSync(zips[n]))) {
+      return manifest.lambdas.map((l) => ({ ...l, dir: join(outRoot, l.name), zip: zips[l.name], cached: true }));
+    }
+  }
+  rmSync(outRoot, { recursive: true, force: true });
+  mkdirSync(outRoot, { recursive: true });
+  const result = buildSync({
+    ...OPTIONS,
+    mainFields: [...OPTIONS.mainFields],
+    absWorkingDir: ROOT,
+    entryPoints: Object.fromEntries(LAMBDAS.map((n) => [n, `./lambda-src/${n}/index.ts`])),
+    outdir: outRoot,
+    metafile: true,
+    logLevel: "warning",
   });
+  const lambdas = LAMBDAS.map((name) => {
+    const dir = join(outRoot, name);
+    const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint === `lambda-src/${name}/index.ts`);
+    if (!output) throw new Error(`esbuild wrote no bundle for ${name}`);
+    const packaged = reproducibleZip(dir);
+    writeFileSync(bundleZips(outRoot)[name], packaged);
+    return {
+      name,
+      dir,
+      zip: bundleZips(outRoot)[name],
+      zipBytes: packaged.byteLength,
+      bytes: statSync(join(dir, "index.js")).size,
+      inputs: Object.fromEntries(Object.entries(output.inputs).map(([f, i]) => [f, i.bytesInOutput])),
+    };
+  });
+  const inputs = Object.keys(result.metafile.inputs).sort();
+  const manifest: Manifest = { key: inputsKey(inputs), inputs, lambdas };
+  writeFileSync(manifestFile, JSON.stringify(manifest));
+  return lambdas.map((l) => ({ ...l, cached: false }));
 }
