@@ -6,7 +6,7 @@ import { readmeSections } from "../scripts/readme-sections";
 const README = readFileSync(join(__dirname, "..", "README.md"), "utf8");
 
 describe("README", () => {
-  test("the generated tables match the code (run `npm run docs` after changing config, variables or outputs)", () => {
+  test("the generated tables match the code (`npm run docs` regenerates them)", () => {
     expect(renderGenerated(README, readmeSections())).toBe(README);
   });
 

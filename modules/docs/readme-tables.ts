@@ -72,7 +72,7 @@ export function resourcesTable(stack: StackJson): string {
   return ["| plan address | instances |", "| --- | --- |", ...rows.sort()].join("\n");
 }
 
-const BEGIN = (name: string) => `<!-- BEGIN GENERATED: ${name} (npm run docs) -->`;
+const BEGIN = (name: string) => `<!-- BEGIN GENERATED: ${name} -->`;
 const END = (name: string) => `<!-- END GENERATED: ${name} -->`;
 
 /** Replace each generated section of `readme` (between its markers) with `sections[name]`. */
