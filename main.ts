@@ -33,11 +33,12 @@ function main(): number {
 
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
   const outdirExisted = existsSync(outdir);
+  let stack: TrailguardStack;
   try {
     // esbuild bundles the handlers; the stack zips them into itself (Terraform Cloud needs nothing else).
     if (config.remediation.mode !== "off") buildLambdas();
     const app = new App({ outdir });
-    new TrailguardStack(app, STACK_NAME, { config, bundles: bundleZips() });
+    stack = new TrailguardStack(app, STACK_NAME, { config, bundles: bundleZips() });
     app.synth();
   } catch (e) {
     // The App creates its outdir up front; leave no empty or half-written one behind.
@@ -55,6 +56,7 @@ function main(): number {
   console.log(`trailguard: ${configFile} -> ${file} (${statSync(file).size} bytes, ${ms.toFixed(0)} ms)`);
   console.log(`home region ${config.homeRegion}; Slack: ${slack}\n`);
   console.log(formatSummary(summary));
+  for (const w of stack.warnings) console.error(`trailguard: warning: ${w}`);
   return 0;
 }
 

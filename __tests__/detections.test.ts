@@ -1,9 +1,24 @@
-import { cloudTrailCallPattern, TRAIL_TAMPER_EVENTS, trailTamperPattern } from "../modules/detections";
+import {
+  ADJACENT_DETECTIONS,
+  buildCatalog,
+  CatalogContext,
+  cloudTrailCallPattern,
+  DEFAULT_INCLUDE,
+  Detection,
+  groupDetections,
+  groupPattern,
+  groupRegions,
+  selectDetections,
+  selectionWarnings,
+  TRAIL_DETECTIONS,
+} from "../modules/detections";
 import { matchesPattern } from "./helpers/eventbridge-pattern";
 import { byAwsService, isFailed, loadFixture, tamperFixtures } from "./helpers/fixtures";
 
+const CTX: CatalogContext = { namePrefix: "trailguard", trailBuckets: [], trailKeys: [], trailLogGroups: [] };
+
 describe("cloudTrailCallPattern", () => {
-  test("matches CloudTrail records of the service's calls on the default bus's envelope fields", () => {
+  test("matches CloudTrail records of the service's calls", () => {
     expect(cloudTrailCallPattern({ service: "cloudtrail", eventNames: ["StopLogging"] })).toEqual({
       source: ["aws.cloudtrail"],
       "detail-type": ["AWS API Call via CloudTrail"],
@@ -24,12 +39,20 @@ describe("cloudTrailCallPattern", () => {
   });
 });
 
-describe("trail tamper patterns on real CloudTrail records", () => {
-  const succeeded = trailTamperPattern("succeeded");
-  const failed = trailTamperPattern("failed");
+describe("the trail group on real CloudTrail records", () => {
+  const [trail] = groupDetections(TRAIL_DETECTIONS);
+  const succeeded = groupPattern(trail, "succeeded");
+  const failed = groupPattern(trail, "failed");
 
-  test("cover the whole tamper family", () => {
-    expect((succeeded.detail as Record<string, unknown>).eventName).toEqual([...TRAIL_TAMPER_EVENTS]);
+  test("is one rule per outcome over the whole tamper family, named as in the first slice", () => {
+    expect(trail).toMatchObject({ logicalName: "tamper", key: "cloudtrail-tamper", severity: "critical", outcomes: ["succeeded", "failed"] });
+    expect(succeeded).toEqual(
+      cloudTrailCallPattern({
+        service: "cloudtrail",
+        eventNames: ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors", "StopEventDataStoreIngestion", "DeleteEventDataStore"],
+        outcome: "succeeded",
+      }),
+    );
   });
 
   test.each(tamperFixtures())("%s is caught by exactly the rule of its outcome", (_name, event) => {
@@ -41,16 +64,46 @@ describe("trail tamper patterns on real CloudTrail records", () => {
     expect(matchesPattern(succeeded, byAwsService(loadFixture("stop-logging")))).toBe(true);
   });
 
-  test("RunInstances matches neither rule", () => {
-    const runInstances = loadFixture("run-instances");
-    expect(matchesPattern(succeeded, runInstances)).toBe(false);
-    expect(matchesPattern(failed, runInstances)).toBe(false);
-  });
-
-  test("a read-only CloudTrail call (GetTrailStatus) matches neither rule", () => {
+  test("RunInstances and a read-only GetTrailStatus match neither rule", () => {
     const status = loadFixture("stop-logging");
     status.detail.eventName = "GetTrailStatus";
-    expect(matchesPattern(succeeded, status)).toBe(false);
-    expect(matchesPattern(failed, status)).toBe(false);
+    for (const e of [loadFixture("run-instances"), status]) {
+      expect(matchesPattern(succeeded, e)).toBe(false);
+      expect(matchesPattern(failed, e)).toBe(false);
+    }
+  });
+});
+
+describe("selection", () => {
+  const catalog = buildCatalog(CTX);
+  const ids = (ds: readonly Detection[]) => ds.map((d) => d.id);
+
+  test("the default selection is trail, delivery path and self; the adjacent family is opt-in", () => {
+    const selected = selectDetections(catalog, { include: DEFAULT_INCLUDE, exclude: [] });
+    expect(new Set(selected.map((d) => d.family))).toEqual(new Set(["trail", "delivery", "self"]));
+    expect(ids(selected)).not.toContain("organization-left");
+    expect(ADJACENT_DETECTIONS.every((d) => d.optIn)).toBe(true);
+  });
+
+  test("include takes ids or families; exclude wins; the trail family always stays", () => {
+    const selected = selectDetections(catalog, { include: ["trail", "flow-logs-deleted", "self"], exclude: ["self-lambda", "trail-delete"] });
+    expect(ids(selected)).toEqual([...ids(TRAIL_DETECTIONS), "self-eventbridge", "flow-logs-deleted"]);
+  });
+
+  test("each group has one severity and outcome policy, and few rules: 4 by default, 7 with everything", () => {
+    const count = (include: string[]) =>
+      groupDetections(selectDetections(catalog, { include, exclude: [] })).reduce((n, g) => n + g.outcomes.length, 0);
+    expect(count([...DEFAULT_INCLUDE])).toBe(4); // tamper, tamper_attempt, delivery, self
+    expect(count([...DEFAULT_INCLUDE, "adjacent"])).toBe(7); // + adjacent, adjacent_global (x2 outcomes)
+  });
+
+  test("global detections get a rule only in us-east-1, and a warning when us-east-1 is not configured", () => {
+    const groups = groupDetections(selectDetections(catalog, { include: ["adjacent"], exclude: [] }));
+    const global = groups.find((g) => g.scope === "global")!;
+    expect(global.detections.map((d) => d.id)).toEqual(["organization-left"]);
+    expect(groupRegions(global, ["eu-west-1", "us-east-1"])).toEqual(["us-east-1"]);
+    expect(groupRegions(global, ["eu-west-1"])).toEqual([]);
+    expect(selectionWarnings(groups, ["eu-west-1"])).toEqual([expect.stringContaining("organization-left watch a global service")]);
+    expect(selectionWarnings(groups, ["us-east-1"])).toEqual([]);
   });
 });

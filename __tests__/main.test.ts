@@ -39,12 +39,12 @@ describe("npm start", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(existsSync(join(outdir, "stacks", "trailguard", "cdk.tf.json"))).toBe(true);
-    // Per region: 3 rules (tamper, tamper_attempt, report), 4 targets, 14 resources; the home region also
-    // has the heartbeat's 5.
-    expect(r.stdout).toMatch(/^eu-west-1 +3 +4 +14$/m);
-    expect(r.stdout).toMatch(/^us-east-1 +4 +5 +19$/m);
-    expect(r.stdout).toContain("17 regions: 52 rules, 69 targets, 243 regional resources");
-    expect(r.stdout).toContain("total: 247 resources");
+    // Per region: 5 rules (tamper, tamper_attempt, delivery, self, report), 6 targets, 18 resources; the
+    // home region also has the heartbeat's 5.
+    expect(r.stdout).toMatch(/^eu-west-1 +5 +6 +18$/m);
+    expect(r.stdout).toMatch(/^us-east-1 +6 +7 +23$/m);
+    expect(r.stdout).toContain("17 regions: 86 rules, 103 targets, 311 regional resources");
+    expect(r.stdout).toContain("total: 315 resources");
     expect(existsSync(join(outdir, "stacks", "trailguard", "assets"))).toBe(true);
   });
 

@@ -1,4 +1,5 @@
-import { buildInputTransformer, CT, tamperAlertTransformer, text } from "../modules/messages";
+import { groupDetections, TRAIL_DETECTIONS } from "../modules/detections";
+import { AlertOutcome, alertTransformer, buildInputTransformer, CT, text } from "../modules/messages";
 import { evaluateInputTransformer, MissingVariable } from "./helpers/eventbridge-input-transformer";
 import { expectValidBlockKit } from "./helpers/slack";
 import { byAwsService, CloudTrailEvent, HOSTILE_STRINGS, hostileVariants, isFailed, tamperFixtures } from "./helpers/fixtures";
@@ -33,6 +34,10 @@ describe("buildInputTransformer", () => {
   });
 });
 
+/** The trail group's alert, as the stack builds it. */
+const [TRAIL] = groupDetections(TRAIL_DETECTIONS);
+const tamperAlertTransformer = (p: { outcome: AlertOutcome; channel?: string }) =>
+  alertTransformer({ ...p, severity: TRAIL.severity, title: TRAIL.title, detectionIds: TRAIL.detections.map((d) => d.id), resource: TRAIL.resource });
 const outcomeOf = (e: CloudTrailEvent) => (isFailed(e) ? "failed" : "succeeded");
 const cases: [string, CloudTrailEvent][] = tamperFixtures().flatMap(([name, e]) => [
   [name, e] as [string, CloudTrailEvent],

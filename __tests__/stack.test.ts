@@ -1,7 +1,7 @@
 import { DEFAULT_REGIONS } from "../modules/config";
 import { AWS_PROVIDER_CONSTRAINT, SLACK_POST_MESSAGE_URL } from "../modules/constructs";
-import { trailTamperPattern } from "../modules/detections";
-import { tamperAlertTransformer } from "../modules/messages";
+import { groupDetections, groupPattern, TRAIL_DETECTIONS } from "../modules/detections";
+import { alertTransformer } from "../modules/messages";
 import { CHANNEL_CONFIG, synthStack, WEBHOOK_CONFIG } from "./helpers/synth";
 
 const stack = synthStack(CHANNEL_CONFIG);
@@ -56,14 +56,23 @@ describe("regional resources", () => {
     const ok = res("aws_cloudwatch_event_rule", "tamper");
     const failed = res("aws_cloudwatch_event_rule", "tamper_attempt");
     expect(ok.event_bus_name).toBe("default");
-    expect(JSON.parse(ok.event_pattern)).toEqual(trailTamperPattern("succeeded"));
-    expect(JSON.parse(failed.event_pattern)).toEqual(trailTamperPattern("failed"));
+    const [trail] = groupDetections(TRAIL_DETECTIONS);
+    expect(JSON.parse(ok.event_pattern)).toEqual(groupPattern(trail, "succeeded"));
+    expect(JSON.parse(failed.event_pattern)).toEqual(groupPattern(trail, "failed"));
   });
 
   test("each Slack target carries its outcome's template, the EventBridge role, a retry policy and the region's DLQ", () => {
     for (const [name, outcome] of [["tamper_slack", "succeeded"], ["tamper_attempt_slack", "failed"]] as const) {
       const t = res("aws_cloudwatch_event_target", name);
-      const expected = tamperAlertTransformer({ outcome, channel: "C0123ABCDEF" });
+      const [trail] = groupDetections(TRAIL_DETECTIONS);
+      const expected = alertTransformer({
+        outcome,
+        channel: "C0123ABCDEF",
+        severity: "critical",
+        title: trail.title,
+        detectionIds: trail.detections.map((d) => d.id),
+        resource: trail.resource,
+      });
       expect(t.input_transformer.input_template).toBe(expected.inputTemplate);
       expect(t.input_transformer.input_paths).toEqual(expected.inputPaths);
       expect(t.role_arn).toBe("${aws_iam_role.eventbridge_slack.arn}");
@@ -121,7 +130,7 @@ describe("IAM", () => {
   test("only EventBridge, on behalf of this stack's rules, may assume the role", () => {
     expect(role.assume_role_policy).toContain('"Service" = "events.amazonaws.com"');
     expect(role.assume_role_policy).toContain(
-      '"aws:SourceArn" = concat(values(aws_cloudwatch_event_rule.tamper)[*].arn, values(aws_cloudwatch_event_rule.tamper_attempt)[*].arn, values(aws_cloudwatch_event_rule.report)[*].arn)',
+      '"aws:SourceArn" = concat(values(aws_cloudwatch_event_rule.tamper)[*].arn, values(aws_cloudwatch_event_rule.tamper_attempt)[*].arn, values(aws_cloudwatch_event_rule.delivery)[*].arn, values(aws_cloudwatch_event_rule.self)[*].arn, values(aws_cloudwatch_event_rule.report)[*].arn)',
     );
   });
 
@@ -218,7 +227,7 @@ describe("remediation", () => {
     expect(off.resource).not.toHaveProperty("aws_lambda_function");
     expect(off.resource).not.toHaveProperty("aws_lambda_permission");
     expect(Object.keys(off.resource.aws_iam_role)).toEqual(["eventbridge_slack"]);
-    expect(Object.keys(off.resource.aws_cloudwatch_event_rule).sort()).toEqual(["tamper", "tamper_attempt"]);
+    expect(Object.keys(off.resource.aws_cloudwatch_event_rule).sort()).toEqual(["delivery", "self", "tamper", "tamper_attempt"]);
   });
 
   test("the report rule forwards the Lambda's Slack payload untouched (input_path, no template)", () => {

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { catalogNames } from "../detections/catalog";
+import { DEFAULT_INCLUDE } from "../detections/groups";
+import { patternProblems } from "../detections/pattern-validation";
 import { DEFAULT_REGIONS, KNOWN_REGIONS } from "./regions";
 
 /**
@@ -71,6 +74,10 @@ const knownGoodTrail = z
       defaultText: "not checked",
     }),
     managementEvents: z.literal("All").default("All").meta({ description: "Event selectors must record all management events." }),
+    cloudWatchLogGroup: z.string().regex(/^[A-Za-z0-9._\/#-]{1,512}$/, "must be a CloudWatch Logs group name").optional().meta({
+      description: "Log group the trail delivers to; the delivery-path detection watches it.",
+      defaultText: "none",
+    }),
   })
   .meta({ description: "A trail's known-good settings." });
 
@@ -96,6 +103,38 @@ const remediation = z
   })
   .default({ mode: "enforce", recreateDeletedTrails: false, heartbeatMinutes: 5, logRetentionDays: 90 })
   .meta({ description: "The remediation Lambda." });
+
+const SEVERITY = z.enum(["critical", "high", "medium"]);
+
+const customRule = z
+  .strictObject({
+    // Rule names are <namePrefix>-custom-<id>-attempt: 64 characters at most.
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,23}$/, "must be 1-24 lowercase letters, digits or '-'").meta({
+      description: "Stable id; the rule is named `<namePrefix>-custom-<id>`.",
+    }),
+    // Pasted into the Slack template and into cdk.tf.json: no markup, no quotes, no ${ }.
+    title: z.string().regex(/^[A-Za-z0-9 .,:;()'!?/_+=@-]{1,80}$/, "must be 1-80 letters, digits, spaces or .,:;()'!?/_+=@-").meta({
+      description: "Shown in the alert.",
+    }),
+    severity: SEVERITY.meta({ description: "critical, high or medium." }),
+    eventSource: z.string().regex(/^[a-z0-9-]+\.amazonaws\.com$/, 'must be a service host such as "ec2.amazonaws.com"').meta({
+      description: "CloudTrail eventSource; IAM, Organizations, STS, CloudFront, Route 53 and sign-in rules live in us-east-1 only.",
+    }),
+    eventNames: z
+      .array(
+        z.union([
+          z.string().regex(/^[A-Za-z0-9]{1,128}$/, "must be an API action name"),
+          z.strictObject({ prefix: z.string().regex(/^[A-Za-z0-9]{1,128}$/, "must be the start of an API action name") }),
+        ]),
+      )
+      .min(1, "list at least one event name")
+      .meta({ description: 'Names, or `{ "prefix": "UpdateFunctionConfiguration" }` for versioned names.' }),
+    match: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: "EventBridge content filters on `detail` (exact, prefix, suffix, anything-but, exists, numeric, wildcard, $or)." }),
+  })
+  .meta({ description: "A custom detection." });
 
 export const configSchema = z
   .strictObject({
@@ -143,6 +182,14 @@ export const configSchema = z
         "Trails trailguard restores, with their known-good settings. A trail not listed is reported, never touched.",
     }),
     remediation,
+    detections: z
+      .strictObject({
+        include: z.array(z.string()).default([...DEFAULT_INCLUDE]).meta({ description: "Detection ids or families to turn on." }),
+        exclude: z.array(z.string()).default([]).meta({ description: "Detection ids or families to turn off (not the trail family)." }),
+      })
+      .default({ include: [...DEFAULT_INCLUDE], exclude: [] })
+      .meta({ description: "Which catalog detections get rules. Default: trail, delivery, self and custom rules; add `adjacent` for the opt-in family." }),
+    rules: z.array(customRule).default([]).meta({ description: "Custom detections (see Custom rules)." }),
     tags: tags
       .default({})
       .meta({ description: "Tags for every taggable resource, added to `ManagedBy = trailguard`." }),
@@ -158,6 +205,31 @@ export const configSchema = z
       const key = `${t.name}@${t.homeRegion ?? c.homeRegion}`;
       if (trails.has(key)) ctx.addIssue({ code: "custom", path: ["trails", i, "name"], message: `duplicate trail "${t.name}"` });
       trails.add(key);
+    });
+    const { ids, families } = catalogNames();
+    const ruleIds = new Set<string>();
+    c.rules.forEach((r, i) => {
+      if (ids.includes(r.id) || ruleIds.has(r.id)) {
+        ctx.addIssue({ code: "custom", path: ["rules", i, "id"], message: `rule "${r.id}": id already used` });
+      }
+      ruleIds.add(r.id);
+      if (r.match !== undefined) {
+        for (const p of patternProblems(r.match, ["match"])) {
+          ctx.addIssue({ code: "custom", path: ["rules", i, ...p.path], message: `rule "${r.id}": ${p.message}` });
+        }
+      }
+    });
+    (["include", "exclude"] as const).forEach((list) => {
+      c.detections[list].forEach((name, i) => {
+        if (!ids.includes(name) && !families.includes(name) && !ruleIds.has(name)) {
+          ctx.addIssue({ code: "custom", path: ["detections", list, i], message: `unknown detection or family "${name}"` });
+        }
+      });
+    });
+    c.detections.exclude.forEach((name, i) => {
+      if (name === "trail" || name.startsWith("trail-") || name === "lake-ingestion") {
+        ctx.addIssue({ code: "custom", path: ["detections", "exclude", i], message: `"${name}" is the trail family, which trailguard always watches` });
+      }
     });
     if (!c.regions.includes(c.homeRegion)) {
       ctx.addIssue({

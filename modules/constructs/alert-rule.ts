@@ -3,7 +3,7 @@ import { CloudwatchEventRule, CloudwatchEventTarget } from "../aws";
 import type { ITerraformResource } from "../cdk";
 import type { PatternObject } from "../detections";
 import type { InputTransformer } from "../messages";
-import { Regions } from "./regional";
+import { hclLiteral, Regions } from "./regional";
 
 export interface AlertRuleProps {
   readonly regions: Regions;
@@ -52,7 +52,7 @@ export class AlertRule extends Construct {
       description: props.description,
       // CloudTrail and other AWS services publish only to the default bus.
       eventBusName: "default",
-      eventPattern: JSON.stringify(props.pattern),
+      eventPattern: hclLiteral(JSON.stringify(props.pattern)),
       state: "ENABLED",
       tags: { ...props.tags },
     });
@@ -75,7 +75,7 @@ export class AlertRule extends Construct {
       deadLetterConfig: { arn: regions.sameRegion(t.deadLetterQueue, "arn") },
       inputTransformer:
         input && "transformer" in input
-          ? { inputPaths: { ...input.transformer.inputPaths }, inputTemplate: input.transformer.inputTemplate }
+          ? { inputPaths: { ...input.transformer.inputPaths }, inputTemplate: hclLiteral(input.transformer.inputTemplate) }
           : undefined,
       inputPath: input && "inputPath" in input ? input.inputPath : undefined,
     });

@@ -22,9 +22,10 @@ export class Regions {
   /** `local.regions`, as a list expression. */
   readonly list: string[];
 
-  constructor(scope: Construct, regions: readonly string[]) {
-    const local = new TerraformLocal(scope, "regions", [...regions]);
-    local.overrideLogicalId("regions");
+  /** `localName`: the Terraform local that lists the regions (`regions`, or `global_regions` for us-east-1). */
+  constructor(scope: Construct, regions: readonly string[], localName = "regions") {
+    const local = new TerraformLocal(scope, localName, [...regions]);
+    local.overrideLogicalId(localName);
     this.list = local.asList;
     this.iterator = TerraformIterator.fromList(local.asList);
   }
@@ -62,4 +63,12 @@ export class Regions {
     // A list token cannot be spread into another list; Terraform's concat joins them.
     return Token.asList(lists.length === 1 ? lists[0] : Fn.concat(lists));
   }
+}
+
+/**
+ * A literal string for HCL JSON: Terraform reads `${` and `%{` in any string as template syntax, so text
+ * that comes from config (custom rule filters, titles) is escaped to `$${` and `%%{`.
+ */
+export function hclLiteral(s: string): string {
+  return s.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }

@@ -3,8 +3,18 @@ import type { LambdaName } from "../../scripts/build-lambdas";
 import { AwsProvider } from "../aws";
 import { CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, TerraformLocal, TerraformOutput, TerraformStack } from "../cdk";
 import type { TrailguardConfig } from "../config";
-import { remediationReportPattern, trailTamperPattern } from "../detections";
-import { tamperAlertTransformer } from "../messages";
+import {
+  buildCatalog,
+  CustomRule,
+  DetectionGroup,
+  groupDetections,
+  groupPattern,
+  groupRegions,
+  remediationReportPattern,
+  selectDetections,
+  selectionWarnings,
+} from "../detections";
+import { alertTransformer } from "../messages";
 import { AlertRule } from "./alert-rule";
 import { DeadLetterQueue } from "./dead-letter-queue";
 import { EventBridgeSlackRole } from "./eventbridge-slack-role";
@@ -37,6 +47,10 @@ export class TrailguardStack extends TerraformStack {
   readonly regions: Regions;
   readonly slack: SlackDestination;
   readonly remediation?: Remediation;
+  /** The detection groups that got rules, in order. */
+  readonly groups: readonly DetectionGroup[];
+  /** Things the user should know that do not stop synth (main.ts prints them). */
+  readonly warnings: readonly string[];
 
   constructor(scope: Construct, id: string, props: TrailguardStackProps) {
     super(scope, id);
@@ -64,14 +78,45 @@ export class TrailguardStack extends TerraformStack {
     const regions = (this.regions = new Regions(this, config.regions));
     this.slack = new SlackDestination(this, "slack", { regions, slack: config.slack, namePrefix: prefix });
 
-    const rule = (logicalName: string, suffix: string, description: string, pattern: AlertRule["props"]["pattern"]) =>
-      new AlertRule(this, logicalName, { regions, logicalName, ruleName: `${prefix}-${suffix}`, description, pattern, tags });
-    const tamper = rule("tamper", "cloudtrail-tamper", "trailguard: a CloudTrail trail or event data store was stopped, deleted or narrowed", trailTamperPattern("succeeded"));
-    const attempt = rule("tamper_attempt", "cloudtrail-tamper-attempt", "trailguard: a refused attempt to stop, delete or narrow CloudTrail", trailTamperPattern("failed"));
+    const rule = (regionSet: Regions, logicalName: string, suffix: string, description: string, pattern: AlertRule["props"]["pattern"]) =>
+      new AlertRule(this, logicalName, { regions: regionSet, logicalName, ruleName: `${prefix}-${suffix}`, description, pattern, tags });
+
+    // Detections: the catalog, filtered to this deployment's resources, selected, grouped into few rules.
+    const catalog = buildCatalog(
+      {
+        namePrefix: prefix,
+        trailBuckets: [...new Set(config.trails.map((t) => t.s3Bucket))],
+        trailKeys: [...new Set(config.trails.flatMap((t) => (t.kmsKeyId ? [t.kmsKeyId] : [])))],
+        trailLogGroups: [...new Set(config.trails.flatMap((t) => (t.cloudWatchLogGroup ? [t.cloudWatchLogGroup] : [])))],
+      },
+      // The schema checked each `match` against EventBridge's filter syntax (patternProblems).
+      config.rules as readonly CustomRule[],
+    );
+    const groups = groupDetections(selectDetections(catalog, config.detections));
+    this.warnings = selectionWarnings(groups, config.regions);
+    this.groups = groups.filter((g) => groupRegions(g, config.regions).length > 0);
+    let globalRegions: Regions | undefined;
+    const regionsOf = (g: DetectionGroup) =>
+      g.scope === "regional" ? regions : (globalRegions ??= new Regions(this, groupRegions(g, config.regions), "global_regions"));
+    const detectionRules = this.groups.flatMap((g) =>
+      g.outcomes.map((outcome) => {
+        const failed = outcome === "failed";
+        const r = rule(
+          regionsOf(g),
+          failed ? `${g.logicalName}_attempt` : g.logicalName,
+          failed ? `${g.key}-attempt` : g.key,
+          `trailguard: ${g.title}${failed ? " (refused attempts)" : ""}: ${g.detections.map((d) => d.id).join(", ")}`,
+          groupPattern(g, outcome),
+        );
+        return { group: g, outcome, rule: r };
+      }),
+    );
+    const tamper = detectionRules.find((r) => r.group.family === "trail" && r.outcome === "succeeded")!.rule;
+    const attempt = detectionRules.find((r) => r.group.family === "trail" && r.outcome === "failed")!.rule;
     const report = remediate
-      ? rule("report", "remediation-report", "trailguard: the remediation Lambda's report, forwarded to Slack as built", remediationReportPattern())
+      ? rule(regions, "report", "remediation-report", "trailguard: the remediation Lambda's report, forwarded to Slack as built", remediationReportPattern())
       : undefined;
-    const slackRules = [tamper, attempt, ...(report ? [report] : [])];
+    const slackRules = [...detectionRules.map((r) => r.rule), ...(report ? [report] : [])];
 
     const role = new EventBridgeSlackRole(this, "eventbridge_slack", {
       name: `${prefix}-eventbridge-slack`,
@@ -85,8 +130,17 @@ export class TrailguardStack extends TerraformStack {
     account.overrideLogicalId("account_id");
     const dlq = new DeadLetterQueue(this, "dlq", { regions, name: `${prefix}-dlq`, namePrefix: prefix, account: account.asString, tags });
     const toSlack = { suffix: "slack", targetId: "slack", destination: this.slack.apiDestination, roleArn: role.role.arn, deadLetterQueue: dlq.queue };
-    tamper.addTarget({ ...toSlack, input: { transformer: tamperAlertTransformer({ outcome: "succeeded", channel: config.slack.channel }) } });
-    attempt.addTarget({ ...toSlack, input: { transformer: tamperAlertTransformer({ outcome: "failed", channel: config.slack.channel }) } });
+    for (const { group, outcome, rule: r } of detectionRules) {
+      const transformer = alertTransformer({
+        outcome,
+        severity: group.severity,
+        title: group.title,
+        detectionIds: group.detections.map((d) => d.id),
+        resource: group.resource,
+        channel: config.slack.channel,
+      });
+      r.addTarget({ ...toSlack, input: { transformer } });
+    }
     // The report's Slack payload was built (and escaped) by the Lambda: no template touches it.
     report?.addTarget({ ...toSlack, input: { inputPath: "$.detail.slack" } });
 
@@ -108,6 +162,11 @@ export class TrailguardStack extends TerraformStack {
     output("trailguard_tamper_rule_arns", Regions.byRegion(tamper.rule, "arn"), "ARN of the rule for successful tamper calls, keyed by region.");
     output("trailguard_tamper_attempt_rule_arns", Regions.byRegion(attempt.rule, "arn"), "ARN of the rule for refused tamper attempts, keyed by region.");
     output("trailguard_api_destination_arns", Regions.byRegion(this.slack.apiDestination, "arn"), "ARN of the Slack API destination, keyed by region.");
+    output(
+      "trailguard_detection_rule_arns",
+      Object.fromEntries(detectionRules.map(({ rule: r }) => [r.props.logicalName, Regions.byRegion(r.rule, "arn")])),
+      "ARN of every detection rule, keyed by rule then region.",
+    );
     output("trailguard_dead_letter_queue_urls", Regions.byRegion(dlq.queue, "url"), "Dead-letter queue for undelivered events, keyed by region.");
     output("trailguard_eventbridge_role_arn", role.role.arn, "IAM role EventBridge assumes to post to Slack.");
     if (this.remediation) {

@@ -1,3 +1,5 @@
 export * from "./event-pattern";
-export * from "./trail-tamper";
 export * from "./report";
+export * from "./pattern-validation";
+export * from "./catalog";
+export * from "./groups";

@@ -11,6 +11,7 @@ interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   required?: string[];
   items?: JsonSchema;
+  additionalProperties?: JsonSchema;
   const?: unknown;
 }
 
@@ -18,8 +19,8 @@ const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 function typeOf(s: JsonSchema): string {
   if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
-  if (s.type === "array") return `list of ${s.items?.type ?? "any"}`;
-  if (s.type === "object" && !s.properties) return "map of string";
+  if (s.type === "array") return `list of ${s.items?.type ?? "any"}${s.items?.properties ? "s" : ""}`;
+  if (s.type === "object" && !s.properties) return s.additionalProperties?.type === "string" ? "map of string" : "object";
   return s.type ?? "any";
 }
 
@@ -33,6 +34,8 @@ export function configTable(schema: JsonSchema): string {
       const def = field.defaultText ?? (field.default !== undefined ? `\`${JSON.stringify(field.default)}\`` : required ? "required" : "-");
       rows.push(`| \`${path}\` | ${typeOf(field)} | ${cell(def)} | ${cell(field.description ?? "")} |`);
       if (field.properties) walk(field, path, required);
+      // An item's own required fields are required in every item, however optional the list is.
+      if (field.items?.properties) walk(field.items, `${path}[]`, true);
     }
   };
   walk(schema, "", true);

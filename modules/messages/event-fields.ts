@@ -49,6 +49,25 @@ export const CT = {
   requestTrailName: field("$.detail.requestParameters.trailName", "succeeded"),
   /** Event data store ARN or ID (StopEventDataStoreIngestion, DeleteEventDataStore). */
   requestEventDataStore: field("$.detail.requestParameters.eventDataStore", "succeeded"),
+  /** Service host name, e.g. cloudtrail.amazonaws.com; the rule's pattern limits it. */
+  eventSource: field("$.detail.eventSource", "always"),
+  /** S3 bucket (bucket calls): must name an existing bucket to succeed. */
+  requestBucketName: field("$.detail.requestParameters.bucketName", "succeeded"),
+  /** KMS key ID or ARN. */
+  requestKeyId: field("$.detail.requestParameters.keyId", "succeeded"),
+  /** CloudWatch Logs log group. */
+  requestLogGroupName: field("$.detail.requestParameters.logGroupName", "succeeded"),
+  /** EventBridge rule of RemoveTargets. */
+  requestRule: field("$.detail.requestParameters.rule", "succeeded"),
+  /** Lambda function name or ARN. */
+  requestFunctionName: field("$.detail.requestParameters.functionName", "succeeded"),
+  /** GuardDuty detector. */
+  requestDetectorId: field("$.detail.requestParameters.detectorId", "succeeded"),
+  /** AWS Config recorder / delivery channel. */
+  requestRecorderName: field("$.detail.requestParameters.configurationRecorderName", "succeeded"),
+  requestDeliveryChannelName: field("$.detail.requestParameters.deliveryChannelName", "succeeded"),
+  /** Route 53 Resolver query log config. */
+  requestResolverQueryLogConfigId: field("$.detail.requestParameters.resolverQueryLogConfigId", "succeeded"),
   /** Free text: any string the caller's HTTP client sends, up to several KB. */
   userAgent: field("$.detail.userAgent", "never"),
   /** Free text: may echo the caller's input back. */

@@ -1,3 +1,3 @@
 export * from "./event-fields";
 export * from "./input-transformer";
-export * from "./tamper-alert";
+export * from "./detection-alert";

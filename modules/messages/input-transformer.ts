@@ -23,14 +23,18 @@ export class Text {
   constructor(readonly parts: readonly (string | EventField)[]) {}
 }
 
-/** Tagged template: text`${CT.identityArn} called ${CT.eventName}`; a nested Text is spliced in. */
-export function text(strings: TemplateStringsArray, ...values: (EventField | Text)[]): Text {
+/**
+ * Tagged template: text`${CT.identityArn} called ${CT.eventName}`. A nested Text is spliced in; a plain
+ * string is literal text (checked like the template's own text).
+ */
+export function text(strings: TemplateStringsArray, ...values: (EventField | Text | string)[]): Text {
   const parts: (string | EventField)[] = [];
   strings.forEach((s, i) => {
     if (s) parts.push(s);
     if (i < values.length) {
       const v = values[i];
-      parts.push(...(v instanceof Text ? v.parts : [v]));
+      if (v instanceof Text) parts.push(...v.parts);
+      else if (v !== "") parts.push(v);
     }
   });
   return new Text(parts);

@@ -1,0 +1,85 @@
+import { CT, EventField } from "./event-fields";
+import { buildInputTransformer, InputTransformer, TemplateValue, Text, text } from "./input-transformer";
+
+/**
+ * The Slack alert of a detection group, as an EventBridge input transformer: Block Kit with a plain
+ * `text` fallback, naming severity, detection, who, what, where and when.
+ *
+ * Successful calls and refused attempts get separate rules and templates, because a placeholder whose
+ * path is missing from the event disappears (see input-transformer.ts): a successful call always names
+ * its resource, a failed one always has an errorCode. Free text (user agent, error message, a failed
+ * call's parameters) is never pasted: the payload stays valid JSON whatever the caller typed.
+ */
+
+export type Severity = "critical" | "high" | "medium";
+export type AlertOutcome = "succeeded" | "failed";
+
+export interface AlertProps {
+  readonly outcome: AlertOutcome;
+  readonly severity: Severity;
+  /** The detection (group) title, e.g. "CloudTrail trail tampering". */
+  readonly title: string;
+  /** Detection ids the rule covers, shown in the footer so the catalog entry can be looked up. */
+  readonly detectionIds: readonly string[];
+  /**
+   * Request parameters that name the touched resource, one per call shape; exactly one is present in a
+   * successful call, the others paste as "". Shown only for successful calls.
+   */
+  readonly resource: readonly EventField[];
+  /** chat.postMessage needs the channel in the body; an incoming webhook posts to its own channel. */
+  readonly channel?: string;
+}
+
+const EMOJI: Record<Severity, string> = { critical: ":red_circle:", high: ":large_orange_circle:", medium: ":large_yellow_circle:" };
+
+// Exactly one of arn (people, roles) and invokedBy (AWS services) is set; the other pastes as "".
+const principal = text`${CT.identityArn}${CT.invokedBy}`;
+const consoleUrl = text`https://${CT.region}.console.aws.amazon.com/cloudtrail/home?region=${CT.region}#/events/${CT.eventId}`;
+const mrkdwn = (t: TemplateValue) => ({ type: "mrkdwn", text: t });
+const join = (fields: readonly EventField[]): Text => new Text(fields);
+
+/** The Block Kit payload, with placeholders. */
+export function alertTemplate(p: AlertProps): TemplateValue {
+  const succeeded = p.outcome === "succeeded";
+  const severity = p.severity.toUpperCase();
+  const resource = succeeded && p.resource.length > 0 ? join(p.resource) : undefined;
+  const on = resource ? text` on ${resource}` : text``;
+  const fallback = succeeded
+    ? text`${severity} ${p.title}: ${CT.eventName}${on} in account ${CT.account} (${CT.region}) by ${principal}`
+    : text`${severity} ${p.title}, refused: ${CT.eventName} in account ${CT.account} (${CT.region}) by ${principal}, error ${CT.errorCode}`;
+  const header = succeeded
+    ? text`${EMOJI[p.severity]} ${severity} · ${p.title}`
+    : text`${EMOJI[p.severity]} ${severity} · ${p.title} (refused attempt)`;
+  const summary = succeeded
+    ? text`\`${principal}\` (${CT.identityType}) called *${CT.eventName}* (${CT.eventSource})${resource ? text` on \`${resource}\`` : text``}.`
+    : text`\`${principal}\` (${CT.identityType}) tried *${CT.eventName}* (${CT.eventSource}) and AWS refused it with \`${CT.errorCode}\`. Nothing changed, but someone with these credentials is trying to go dark.`;
+  const fields = [
+    mrkdwn(text`*Account*\n${CT.account}`),
+    mrkdwn(text`*Region*\n${CT.region}`),
+    mrkdwn(text`*Time (UTC)*\n${CT.eventTime}`),
+    ...(resource ? [mrkdwn(text`*Resource*\n${resource}`)] : []),
+    ...(succeeded ? [] : [mrkdwn(text`*Error*\n${CT.errorCode}`)]),
+    mrkdwn(text`*Principal ID*\n${CT.principalId}`),
+    mrkdwn(text`*Source IP*\n${CT.sourceIp}`),
+  ];
+  return {
+    ...(p.channel ? { channel: p.channel } : {}),
+    text: fallback,
+    unfurl_links: false,
+    blocks: [
+      { type: "header", text: { type: "plain_text", text: header, emoji: true } },
+      { type: "section", text: mrkdwn(summary) },
+      { type: "section", fields },
+      {
+        type: "actions",
+        elements: [{ type: "button", text: { type: "plain_text", text: text`Open the event in CloudTrail (${CT.region})` }, url: consoleUrl }],
+      },
+      { type: "context", elements: [mrkdwn(text`trailguard · ${p.detectionIds.join(", ")} · CloudTrail event ${CT.eventId}`)] },
+    ],
+  };
+}
+
+/** The input transformer for a rule of this outcome. */
+export function alertTransformer(p: AlertProps): InputTransformer {
+  return buildInputTransformer(alertTemplate(p), p.outcome);
+}
