@@ -98,3 +98,51 @@ describe("trails and remediation", () => {
     expect(problemsOf({ slack: { channel: "C0123ABCDEF" }, remediation })).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
   });
 });
+
+describe("detections and custom rules", () => {
+  const rule = (over: Record<string, unknown> = {}) => ({
+    id: "t2-micro",
+    title: "t2.micro launched",
+    severity: "medium",
+    eventSource: "ec2.amazonaws.com",
+    eventNames: ["RunInstances"],
+    match: { requestParameters: { instanceType: ["t2.micro"] } },
+    ...over,
+  });
+  const withRules = (rules: unknown[], detections?: unknown) => ({ slack: { channel: "C0123ABCDEF" }, rules, ...(detections ? { detections } : {}) });
+
+  test("a valid custom rule with every operator is accepted", () => {
+    const match = {
+      requestParameters: {
+        instanceType: [{ prefix: "t2." }, { suffix: ".micro" }, { wildcard: "t*.micro" }, { "equals-ignore-case": "T2.MICRO" }, { "anything-but": ["m5.large"] }],
+        maxCount: [{ numeric: [">", 1, "<=", 10] }],
+        subnetId: [{ exists: true }],
+      },
+      $or: [{ userIdentity: { type: ["Root"] } }, { userIdentity: { type: ["IAMUser"] } }],
+    };
+    expect(() => parseConfig(withRules([rule({ match })]))).not.toThrow();
+  });
+
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ["an unknown operator", { match: { requestParameters: { instanceType: [{ prefx: "t2" }] } } }, /^rules\[0\]\.match\.requestParameters\.instanceType\[0\]: rule "t2-micro": unknown operator "prefx"/],
+    ["an empty list", { match: { requestParameters: { instanceType: [] } } }, /^rules\[0\]\.match\.requestParameters\.instanceType: rule "t2-micro": empty list matches nothing/],
+    ["a bare value instead of a list", { match: { requestParameters: { instanceType: "t2.micro" } } }, /instanceType: rule "t2-micro": must be a list of matchers/],
+    ["$or with one alternative", { match: { $or: [{ a: ["b"] }] } }, /^rules\[0\]\.match\["\$or"\]: rule "t2-micro": takes a list of at least two/],
+    ["a bad numeric", { match: { n: [{ numeric: ["~", 1] }] } }, /n\[0\]: rule "t2-micro": numeric: unknown comparison "~"/],
+    ["no event names", { eventNames: [] }, /^rules\[0\]\.eventNames: list at least one event name/],
+    ["a title with markup", { title: "<!channel> pwned" }, /^rules\[0\]\.title: must be 1-80/],
+    ["a title with a Terraform template", { title: "x ${var.slack_token}" }, /^rules\[0\]\.title: must be 1-80/],
+    ["an eventSource that is not a service host", { eventSource: "ec2" }, /^rules\[0\]\.eventSource: must be a service host/],
+    ["an id used by the catalog", { id: "trail-delete" }, /^rules\[0\]\.id: rule "trail-delete": id already used/],
+  ])("a custom rule with %s names the rule and the field", (_label, over, expected) => {
+    expect(problemsOf(withRules([rule(over)]))).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+  });
+
+  test("include/exclude accept ids, families and custom rule ids, and refuse unknown names and the trail family", () => {
+    expect(() => parseConfig(withRules([rule()], { include: ["trail", "adjacent", "t2-micro"], exclude: ["self-lambda"] }))).not.toThrow();
+    expect(problemsOf(withRules([], { include: ["trail", "nope"] }))).toEqual([`detections.include[1]: unknown detection or family "nope"`]);
+    expect(problemsOf(withRules([], { exclude: ["trail-stop-logging"] }))).toEqual([
+      `detections.exclude[0]: "trail-stop-logging" is the trail family, which trailguard always watches`,
+    ]);
+  });
+});

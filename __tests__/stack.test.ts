@@ -318,3 +318,54 @@ describe("references", () => {
     }
   });
 });
+
+describe("detection rules", () => {
+  const everything = synthStack({
+    ...CHANNEL_CONFIG,
+    trails: [{ name: "org-trail", s3Bucket: "audit-logs", cloudWatchLogGroup: "org-trail-logs" }],
+    detections: { include: ["trail", "delivery", "self", "adjacent", "custom"], exclude: [] },
+    rules: [
+      {
+        id: "t2-micro",
+        title: "t2.micro launched",
+        severity: "medium",
+        eventSource: "ec2.amazonaws.com",
+        eventNames: ["RunInstances"],
+        match: { requestParameters: { instanceType: ["t2.micro"], tagNote: [{ prefix: "${not-terraform}" }] } },
+      },
+    ],
+  });
+  const rules = everything.resource.aws_cloudwatch_event_rule;
+
+  test("one rule per family (and outcome where attempts matter) per region, keyed by region", () => {
+    expect(Object.keys(rules).sort()).toEqual(
+      ["adjacent", "adjacent_global", "adjacent_global_attempt", "custom_t2_micro", "custom_t2_micro_attempt", "delivery", "heartbeat", "report", "self", "tamper", "tamper_attempt"].sort(),
+    );
+    expect(rules.delivery.for_each).toBe("${toset(local.regions)}");
+  });
+
+  test("global detections live in us-east-1 only", () => {
+    expect(everything.locals.global_regions).toEqual(["us-east-1"]);
+    expect(rules.adjacent_global.for_each).toBe("${toset(local.global_regions)}");
+    expect(JSON.parse(rules.adjacent_global.event_pattern).detail.eventName).toEqual(["LeaveOrganization"]);
+  });
+
+  test("the delivery rule watches the listed trail's own bucket and log group", () => {
+    const pattern = JSON.parse(rules.delivery.event_pattern);
+    const clauses = pattern.$or.map((c: any) => c.detail.requestParameters ?? {});
+    expect(clauses).toEqual(expect.arrayContaining([{ bucketName: ["audit-logs"] }, { logGroupName: ["org-trail-logs"] }]));
+    expect(rules.delivery.name).toBe("trailguard-delivery");
+  });
+
+  test("text from config that looks like a Terraform template is escaped ($${) in cdk.tf.json", () => {
+    expect(rules.custom_t2_micro.event_pattern).toContain('"$${not-terraform}"');
+    expect(rules.custom_t2_micro.name).toBe("trailguard-custom-t2-micro");
+  });
+
+  test("each detection rule's Slack target names the severity and the detection ids", () => {
+    const template = everything.resource.aws_cloudwatch_event_target.delivery_slack.input_transformer.input_template;
+    expect(template).toContain("HIGH · Trail delivery path weakened (bucket, key or log group)");
+    expect(template).toContain("trailguard · trail-bucket, trail-key, trail-log-group");
+    expect(everything.resource.aws_cloudwatch_event_target.custom_t2_micro_slack.input_transformer.input_template).toContain("MEDIUM · t2.micro launched");
+  });
+});

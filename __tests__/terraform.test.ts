@@ -144,3 +144,44 @@ describeTf(`why the https check is not a variable validation block${skipped}`, (
     expect(r.stderr).toContain("http://leaked.invalid/x");
   });
 });
+
+describeTf(`offline terraform, every detection and a custom rule${skipped}`, () => {
+  let tf: OfflineTerraform;
+  let plan: any;
+  let text: string;
+  const regions = ["us-east-1", "eu-west-1"];
+
+  beforeAll(() => {
+    const file = synthToDisk(
+      {
+        ...CHANNEL_CONFIG,
+        regions,
+        trails: [{ name: "org-trail", s3Bucket: "audit-logs" }],
+        detections: { include: ["trail", "delivery", "self", "adjacent", "custom"], exclude: [] },
+        rules: [{ id: "t2-micro", title: "t2.micro launched", severity: "medium", eventSource: "ec2.amazonaws.com", eventNames: ["RunInstances"], match: { requestParameters: { note: ["${literal}"] } } }],
+      },
+      mkdtempSync(join(tmpdir(), "tg-synth-")),
+    );
+    tf = new OfflineTerraform(file);
+    tf.ok(["init", "-input=false", "-no-color"]);
+    text = tf.ok(["plan", "-input=false", "-no-color", "-out=plan.bin"], { slack_token: TEST_TOKEN });
+    plan = JSON.parse(tf.ok(["show", "-json", "plan.bin"]));
+  });
+
+  test("plans every family's rule in every region, and the global one in us-east-1 only", () => {
+    const addresses: string[] = plan.resource_changes.map((r: any) => r.address);
+    for (const r of regions) {
+      for (const name of ["tamper", "tamper_attempt", "delivery", "self", "adjacent", "custom_t2_micro", "custom_t2_micro_attempt", "report"]) {
+        expect(addresses).toContain(`aws_cloudwatch_event_rule.${name}["${r}"]`);
+      }
+    }
+    expect(addresses.filter((a) => a.startsWith("aws_cloudwatch_event_rule.adjacent_global["))).toEqual(['aws_cloudwatch_event_rule.adjacent_global["us-east-1"]']);
+    expect(addresses).toContain('aws_cloudwatch_event_target.adjacent_global_slack["us-east-1"]');
+    expect(text).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
+  });
+
+  test("a custom filter value that looks like a Terraform template reaches the rule as literal text", () => {
+    const rule = plan.resource_changes.find((r: any) => r.address === 'aws_cloudwatch_event_rule.custom_t2_micro["eu-west-1"]');
+    expect(JSON.parse(rule.change.after.event_pattern).detail.requestParameters.note).toEqual(["${literal}"]);
+  });
+});

@@ -91,3 +91,47 @@ export function renderGenerated(readme: string, sections: Readonly<Record<string
   }
   return out;
 }
+
+/** The fields of a catalog detection the README shows. */
+interface CatalogRow {
+  readonly id: string;
+  readonly family: string;
+  readonly title: string;
+  readonly severity: string;
+  readonly why: string;
+  readonly service: string;
+  readonly eventNames: readonly unknown[];
+  readonly scope: "regional" | "global";
+  readonly outcomes: "succeeded" | "both";
+  readonly detail?: unknown;
+  readonly optIn?: boolean;
+  readonly stratus?: readonly string[];
+}
+
+const eventName = (m: unknown) => (typeof m === "string" ? m : `${(m as { prefix: string }).prefix}*`);
+
+/** One row per detection: what it matches, where, and whether it is on by default. */
+export function catalogTable(detections: readonly CatalogRow[]): string {
+  const rows = detections.map((d) =>
+    [
+      `\`${d.id}\``,
+      d.family,
+      cell(d.title),
+      d.severity,
+      `${d.service}: ${d.eventNames.map(eventName).join(", ")}${d.outcomes === "both" ? " (and refused attempts)" : ""}`,
+      d.scope === "global" ? "us-east-1" : "every region",
+      d.optIn ? "opt-in" : "default",
+      cell(d.why),
+    ].join(" | "),
+  );
+  return ["| id | family | title | severity | events | regions | selection | why it matters |", "| --- | --- | --- | --- | --- | --- | --- | --- |", ...rows.map((r) => `| ${r} |`)].join("\n");
+}
+
+/** Each Stratus Red Team technique and the detections that catch it. */
+export function stratusTable(detections: readonly CatalogRow[], techniques: readonly string[]): string {
+  const rows = techniques.map((t) => {
+    const by = detections.filter((d) => d.stratus?.includes(t));
+    return `| \`aws.defense-evasion.${t}\` | ${by.map((d) => `\`${d.id}\` (${d.optIn ? "opt-in" : "default"})`).join(", ") || "**none**"} |`;
+  });
+  return ["| Stratus Red Team technique | caught by |", "| --- | --- |", ...rows].join("\n");
+}

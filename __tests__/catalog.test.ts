@@ -1,0 +1,166 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import {
+  buildCatalog,
+  CatalogContext,
+  customDetection,
+  Detection,
+  groupDetections,
+  groupPattern,
+  PatternObject,
+} from "../modules/detections";
+import { matchesPattern } from "./helpers/eventbridge-pattern";
+import { CloudTrailEvent, FIXTURES_DIR, isFailed, loadFixture, tamperFixtures } from "./helpers/fixtures";
+
+const CATALOG_DIR = join(FIXTURES_DIR, "catalog");
+/** Real records per family (sources in each folder's README.md), plus the trail fixtures one level up. */
+const FIXTURES: [string, CloudTrailEvent][] = [
+  ...tamperFixtures(),
+  ...readdirSync(CATALOG_DIR).flatMap((family) =>
+    readdirSync(join(CATALOG_DIR, family))
+      .filter((f) => f.endsWith(".json"))
+      .map((f): [string, CloudTrailEvent] => [`catalog/${family}/${f}`, loadFixture(join("catalog", family, f))]),
+  ),
+];
+
+const ANY: CatalogContext = { namePrefix: "trailguard", trailBuckets: [], trailKeys: [], trailLogGroups: [] };
+const outcome = (e: CloudTrailEvent) => (isFailed(e) ? "failed" : "succeeded");
+/** The rule a detection gets on its own, for the event's outcome. */
+const ruleOf = (d: Detection, e: CloudTrailEvent): PatternObject | undefined => {
+  const [g] = groupDetections([d]);
+  return g.outcomes.includes(outcome(e)) ? groupPattern(g, outcome(e)) : undefined;
+};
+const sameCall = (d: Detection, e: CloudTrailEvent) =>
+  e.detail.eventSource === `${d.service}.amazonaws.com` && matchesPattern({ eventName: d.eventNames }, e.detail);
+
+const params = (e: CloudTrailEvent) => (e.detail.requestParameters ?? {}) as Record<string, string>;
+/** The catalog filtered to the resources this record touches, as the config would name them. */
+function contextFor(e: CloudTrailEvent): CatalogContext {
+  const p = params(e);
+  const key = p.keyId && !p.keyId.startsWith("arn:") ? `arn:aws:kms:${e.region}:${e.account}:key/${p.keyId}` : p.keyId;
+  return { ...ANY, trailBuckets: p.bucketName ? [p.bucketName] : [], trailKeys: key ? [key] : [], trailLogGroups: p.logGroupName ? [p.logGroupName] : [] };
+}
+/** A self-family record with its resource renamed into trailguard's namespace (trailguard-<name>). */
+function asTrailguardOwn(e: CloudTrailEvent): CloudTrailEvent {
+  const copy: CloudTrailEvent = structuredClone(e);
+  const p = copy.detail.requestParameters as Record<string, unknown>;
+  for (const k of ["name", "rule"]) if (typeof p[k] === "string") p[k] = `trailguard-${p[k]}`;
+  if (typeof p.functionName === "string") p.functionName = (p.functionName as string).replace(/^(arn:.*:function:)?(.*)$/, "$1trailguard-$2");
+  return copy;
+}
+const readOnly = (e: CloudTrailEvent): CloudTrailEvent => {
+  const copy: CloudTrailEvent = structuredClone(e);
+  copy.detail.eventName = `Get${String(e.detail.eventName).replace(/^(Delete|Put|Update|Disable|Stop|Schedule|Remove|Leave|Deauthorize)/, "")}`;
+  return copy;
+};
+
+describe.each(buildCatalog(ANY).map((d) => [d.id, d] as const))("detection %s", (id, base) => {
+  const records = FIXTURES.filter(([, e]) => sameCall(base, e));
+
+  test("has at least one real record of its calls among the fixtures", () => {
+    expect(records.map(([f]) => f)).not.toEqual([]);
+  });
+
+  test.each(records)("matches %s (filtered to that record's own resource)", (_f, event) => {
+    const own = base.family === "self" ? asTrailguardOwn(event) : event;
+    const detection = buildCatalog(contextFor(event)).find((d) => d.id === id)!;
+    const rule = ruleOf(detection, own);
+    if (!rule) return expect(isFailed(own) && base.outcomes === "succeeded").toBe(true); // attempts are not alerted
+    expect(matchesPattern(rule, own)).toBe(true);
+  });
+
+  test.each(records)("does not match near misses of %s: a read-only call, another resource", (_f, event) => {
+    const own = base.family === "self" ? asTrailguardOwn(event) : event;
+    const detection = buildCatalog(contextFor(event)).find((d) => d.id === id)!;
+    const rule = ruleOf(detection, own) ?? groupPattern(groupDetections([detection])[0], "succeeded");
+    expect(matchesPattern(rule, readOnly(own))).toBe(false);
+    if (base.family === "self") expect(matchesPattern(rule, event)).toBe(false); // not trailguard's
+    if (base.family === "delivery") {
+      const other = buildCatalog({ ...ANY, trailBuckets: ["another-bucket"], trailKeys: ["arn:aws:kms:us-east-1:111122223333:key/other"], trailLogGroups: ["another-group"] }).find((d) => d.id === id)!;
+      const otherRule = ruleOf(other, own);
+      if (otherRule) expect(matchesPattern(otherRule, own)).toBe(false);
+    }
+  });
+});
+
+describe("unfiltered delivery detections", () => {
+  test("with no trails in the config, the delivery detections watch every bucket, key and log group", () => {
+    const bucket = buildCatalog(ANY).find((d) => d.id === "trail-bucket")!;
+    expect(bucket.detail).toBeUndefined();
+    expect(matchesPattern(ruleOf(bucket, loadFixture("catalog/delivery/delete-bucket"))!, loadFixture("catalog/delivery/delete-bucket"))).toBe(true);
+  });
+});
+
+// The seven AWS defense-evasion techniques of Stratus Red Team, with the real record of each.
+const STRATUS: [string, string][] = [
+  ["cloudtrail-stop", "stop-logging"],
+  ["cloudtrail-delete", "delete-trail"],
+  ["cloudtrail-event-selectors", "put-event-selectors"],
+  ["cloudtrail-lifecycle-rule", "catalog/adjacent/stratus-cloudtrail-lifecycle-rule"],
+  ["dns-delete-logs", "catalog/adjacent/delete-resolver-query-log-config"],
+  ["organizations-leave", "catalog/adjacent/leave-organization-access-denied-us-east-1"],
+  ["vpc-remove-flow-logs", "catalog/adjacent/delete-flow-logs"],
+];
+
+describe("Stratus Red Team defense-evasion coverage", () => {
+  test.each(STRATUS)("aws.defense-evasion.%s is caught by a default or opt-in detection", (technique, fixture) => {
+    const event = loadFixture(fixture);
+    const catalog = buildCatalog(contextFor(event));
+    const catching = catalog.filter((d) => d.stratus?.includes(technique));
+    expect(catching.map((d) => d.id)).not.toEqual([]);
+    expect(catching.some((d) => { const r = ruleOf(d, event); return r !== undefined && matchesPattern(r, event); })).toBe(true);
+  });
+
+  test("every stratus tag in the catalog is one of the seven", () => {
+    const tags = buildCatalog(ANY).flatMap((d) => d.stratus ?? []);
+    expect(new Set(tags)).toEqual(new Set(STRATUS.map(([t]) => t)));
+  });
+});
+
+describe("seed 001's examples, as custom rules", () => {
+  const t2micro = customDetection({
+    id: "t2-micro",
+    title: "t2.micro instance launched",
+    severity: "medium",
+    eventSource: "ec2.amazonaws.com",
+    eventNames: ["RunInstances"],
+    // Real records carry the type in requestParameters.instanceType (seed 001 looked in instancesSet.items[]).
+    match: { requestParameters: { instanceType: ["t2.micro"] } },
+  });
+  const lambda = customDetection({
+    id: "lambda-changes",
+    title: "Lambda function created, changed or deleted",
+    severity: "medium",
+    eventSource: "lambda.amazonaws.com",
+    // Real event names carry API versions: CreateFunction20150331, UpdateFunctionConfiguration20150331v2.
+    eventNames: [{ prefix: "UpdateFunctionConfiguration" }, { prefix: "CreateFunction" }, { prefix: "DeleteFunction" }],
+  });
+  const runInstances = loadFixture("run-instances"); // a real t1.micro launch
+  const asT2 = structuredClone(runInstances);
+  asT2.detail.requestParameters.instanceType = "t2.micro";
+
+  test("t2.micro: matches a t2.micro launch, not the real t1.micro one", () => {
+    expect(matchesPattern(ruleOf(t2micro, asT2)!, asT2)).toBe(true);
+    expect(matchesPattern(ruleOf(t2micro, runInstances)!, runInstances)).toBe(false);
+  });
+
+  test("Lambda: matches the real versioned UpdateFunctionConfiguration and DeleteFunction records", () => {
+    for (const f of ["catalog/self/update-function-configuration", "catalog/self/delete-function", "catalog/self/delete-function-unversioned-name"]) {
+      const e = loadFixture(f);
+      expect([f, matchesPattern(ruleOf(lambda, e)!, e)]).toEqual([f, true]);
+    }
+  });
+
+  test("seed 001's literal patterns match none of the real records they were written for", () => {
+    const seedT2 = { source: ["aws.ec2"], "detail-type": ["AWS API Call via CloudTrail"], detail: { eventSource: ["ec2.amazonaws.com"], eventName: ["RunInstances"], requestParameters: { instancesSet: { items: { instanceType: ["t2.micro"] } } } } };
+    const seedLambda = { source: ["aws.lambda"], "detail-type": ["AWS API Call via CloudTrail"], detail: { eventSource: ["lambda.amazonaws.com"], eventName: ["UpdateFunctionConfiguration", "CreateFunction", "DeleteFunction"] } };
+    expect(matchesPattern(seedT2, asT2)).toBe(false);
+    for (const f of ["catalog/self/update-function-configuration", "catalog/self/delete-function"]) expect(matchesPattern(seedLambda, loadFixture(f))).toBe(false);
+  });
+
+  test("custom rules on global services live in us-east-1 only", () => {
+    const iam = customDetection({ id: "iam-keys", title: "Access key created", severity: "high", eventSource: "iam.amazonaws.com", eventNames: ["CreateAccessKey"] });
+    expect(iam.scope).toBe("global");
+    expect(t2micro.scope).toBe("regional");
+  });
+});
