@@ -68,6 +68,14 @@ describe("npm start", () => {
     expect(existsSync(outdir)).toBe(false);
   });
 
+  test("a global detection without us-east-1 in regions synthesizes with a warning on stderr", async () => {
+    const outdir = freshOutdir();
+    const r = await start('{"slack":{"channel":"C0123ABCDEF"},"regions":["eu-west-1"],"homeRegion":"eu-west-1","detections":{"include":["adjacent"]}}', outdir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("trailguard: warning: detections organization-left watch a global service");
+    expect(existsSync(join(outdir, "stacks", "trailguard", "cdk.tf.json"))).toBe(true);
+  });
+
   test("a missing config file fails the same way", async () => {
     const outdir = freshOutdir();
     const r = await start(undefined, outdir);
