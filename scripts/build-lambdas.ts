@@ -4,9 +4,10 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-/** The Lambda handlers: `lambda-src/<name>/index.ts` -> `dist/lambda/<name>/index.js` and `<name>.zip`. */
-export const LAMBDAS = ["remediate", "heartbeat"] as const;
-export type LambdaName = (typeof LAMBDAS)[number];
+import { LAMBDAS, type LambdaName } from "../lambda-src/handlers";
+
+// Each handler: `lambda-src/<name>/index.ts` -> `dist/lambda/<name>/index.js` and `dist/lambda/<name>.zip`.
+export { LAMBDAS, type LambdaName };
 
 export interface BuiltLambda {
   readonly name: LambdaName;

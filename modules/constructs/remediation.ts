@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import type { LambdaName } from "../../scripts/build-lambdas";
+import type { LambdaName } from "../../lambda-src/handlers";
 import { SETTINGS_ENV } from "../../lambda-src/lib/settings";
 import { CloudwatchEventRule, CloudwatchEventTarget, CloudwatchLogGroup, IamRole, IamRolePolicy, LambdaFunction, LambdaPermission } from "../aws";
 import { AssetType, Fn, TerraformAsset, Token } from "../cdk";

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import type { LambdaName } from "../../scripts/build-lambdas";
+import type { LambdaName } from "../../lambda-src/handlers";
 import { AwsProvider } from "../aws";
 import { CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, TerraformLocal, TerraformOutput, TerraformStack } from "../cdk";
 import type { TrailguardConfig } from "../config";
