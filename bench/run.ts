@@ -119,7 +119,7 @@ async function warmHandler(file: string): Promise<number> {
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: endpoint,
     AWS_REGION: "us-west-2",
-    AWS_ACCESS_KEY_ID: "AKIAFAKEBENCH0000000",
+    AWS_ACCESS_KEY_ID: "fake-bench-key-id",
     AWS_SECRET_ACCESS_KEY: "fake",
     TRAILGUARD_SETTINGS: JSON.stringify({
       mode: "enforce",

@@ -60,7 +60,7 @@ export class OfflineTerraform {
       TF_CLI_CONFIG_FILE: cliConfig,
       TF_IN_AUTOMATION: "1",
       CHECKPOINT_DISABLE: "1", // no version check over the network
-      AWS_ACCESS_KEY_ID: "AKIAOFFLINEPLANONLY0",
+      AWS_ACCESS_KEY_ID: "offline-plan-only-key-id",
       AWS_SECRET_ACCESS_KEY: "offline-plan-only",
       AWS_EC2_METADATA_DISABLED: "true",
     };

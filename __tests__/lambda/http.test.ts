@@ -74,7 +74,7 @@ function invoke(name: string, event: unknown, lambdaRegion: string): Promise<{ c
         env: {
           PATH: process.env.PATH,
           AWS_REGION: lambdaRegion,
-          AWS_ACCESS_KEY_ID: "AKIAFAKELAMBDAROLE00",
+          AWS_ACCESS_KEY_ID: "fake-lambda-role-key-id",
           AWS_SECRET_ACCESS_KEY: "fake-secret",
           AWS_SESSION_TOKEN: "fake-session",
           AWS_ENDPOINT_URL: endpoint,
