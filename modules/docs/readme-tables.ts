@@ -1,3 +1,5 @@
+import type { Detection } from "../detections/catalog";
+
 /**
  * Markdown tables for the README, generated from the code so they cannot drift: config fields from the
  * config schema, variables, outputs and resources from a synthesized stack.
@@ -92,26 +94,10 @@ export function renderGenerated(readme: string, sections: Readonly<Record<string
   return out;
 }
 
-/** The fields of a catalog detection the README shows. */
-interface CatalogRow {
-  readonly id: string;
-  readonly family: string;
-  readonly title: string;
-  readonly severity: string;
-  readonly why: string;
-  readonly service: string;
-  readonly eventNames: readonly unknown[];
-  readonly scope: "regional" | "global";
-  readonly outcomes: "succeeded" | "both";
-  readonly detail?: unknown;
-  readonly optIn?: boolean;
-  readonly stratus?: readonly string[];
-}
-
 const eventName = (m: unknown) => (typeof m === "string" ? m : `${(m as { prefix: string }).prefix}*`);
 
 /** One row per detection: what it matches, where, and whether it is on by default. */
-export function catalogTable(detections: readonly CatalogRow[]): string {
+export function catalogTable(detections: readonly Detection[]): string {
   const rows = detections.map((d) =>
     [
       `\`${d.id}\``,
@@ -128,7 +114,7 @@ export function catalogTable(detections: readonly CatalogRow[]): string {
 }
 
 /** Each Stratus Red Team technique and the detections that catch it. */
-export function stratusTable(detections: readonly CatalogRow[], techniques: readonly string[]): string {
+export function stratusTable(detections: readonly Detection[], techniques: readonly string[]): string {
   const rows = techniques.map((t) => {
     const by = detections.filter((d) => d.stratus?.includes(t));
     return `| \`aws.defense-evasion.${t}\` | ${by.map((d) => `\`${d.id}\` (${d.optIn ? "opt-in" : "default"})`).join(", ") || "**none**"} |`;
