@@ -141,8 +141,12 @@ describe("detections and custom rules", () => {
   test("include/exclude accept ids, families and custom rule ids, and refuse unknown names and the trail family", () => {
     expect(() => parseConfig(withRules([rule()], { include: ["trail", "adjacent", "t2-micro"], exclude: ["self-lambda"] }))).not.toThrow();
     expect(problemsOf(withRules([], { include: ["trail", "nope"] }))).toEqual([`detections.include[1]: unknown detection or family "nope"`]);
-    expect(problemsOf(withRules([], { exclude: ["trail-stop-logging"] }))).toEqual([
+    expect(problemsOf(withRules([], { exclude: ["trail-stop-logging", "lake-ingestion", "trail"] }))).toEqual([
       `detections.exclude[0]: "trail-stop-logging" is the trail family, which trailguard always watches`,
+      `detections.exclude[1]: "lake-ingestion" is the trail family, which trailguard always watches`,
+      `detections.exclude[2]: "trail" is the trail family, which trailguard always watches`,
     ]);
+    // Delivery-path detections whose ids also start with "trail-" may be turned off.
+    expect(parseConfig(withRules([], { exclude: ["trail-bucket", "trail-key"] })).detections.exclude).toEqual(["trail-bucket", "trail-key"]);
   });
 });

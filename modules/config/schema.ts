@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { catalogNames } from "../detections/catalog";
+import { catalogNames, TRAIL_DETECTIONS } from "../detections/catalog";
 import { DEFAULT_INCLUDE } from "../detections/groups";
 import { patternProblems } from "../detections/pattern-validation";
 import { DEFAULT_REGIONS, KNOWN_REGIONS } from "./regions";
@@ -226,8 +226,11 @@ export const configSchema = z
         }
       });
     });
+    // The trail family is what trailguard exists for: its ids come from the catalog, not a name pattern
+    // (trail-bucket and trail-key are delivery-path detections and may be excluded).
+    const trailNames = ["trail", ...TRAIL_DETECTIONS.map((d) => d.id)];
     c.detections.exclude.forEach((name, i) => {
-      if (name === "trail" || name.startsWith("trail-") || name === "lake-ingestion") {
+      if (trailNames.includes(name)) {
         ctx.addIssue({ code: "custom", path: ["detections", "exclude", i], message: `"${name}" is the trail family, which trailguard always watches` });
       }
     });
