@@ -3,6 +3,7 @@ import { Deps, deliver, reconcileTrail, runSteps } from "./remediate";
 import { planRecreate } from "./reconcile";
 import type { Report } from "./report";
 import type { KnownGoodTrail } from "./settings";
+import { trailArn } from "./tamper-event";
 
 /**
  * The backstop: once logging is off, later tamper events may never reach EventBridge. On a schedule,
@@ -14,7 +15,7 @@ async function checkTrail(deps: Deps, good: KnownGoodTrail, account: string, reg
     const trail = await describeTrail(deps.clients, good.homeRegion, good.name);
     if (!trail) {
       const outcome = deps.settings.recreateDeletedTrails
-        ? await runSteps(deps, good.homeRegion, `arn:aws:cloudtrail:${good.homeRegion}:${account}:trail/${good.name}`, planRecreate(good))
+        ? await runSteps(deps, good.homeRegion, trailArn(good.homeRegion, account, good.name), planRecreate(good))
         : { result: "skipped" as const, actions: [], reason: "trail is missing; not re-created: recreateDeletedTrails is off", trailRegion: good.homeRegion };
       return { ...base, severity: "critical", ...outcome };
     }

@@ -3,7 +3,7 @@ import type { Logger } from "./log";
 import { describeStep, planReconcile, planRecreate, Step, TrailState } from "./reconcile";
 import type { Report } from "./report";
 import type { KnownGoodTrail, RemediationSettings } from "./settings";
-import { parseTamperEvent, TamperEvent } from "./tamper-event";
+import { parseTamperEvent, TamperEvent, trailArn } from "./tamper-event";
 
 export interface Deps {
   readonly settings: RemediationSettings;
@@ -58,8 +58,7 @@ async function decide(deps: Deps, ev: TamperEvent): Promise<Outcome> {
     if (!settings.recreateDeletedTrails) {
       return { result: "skipped", actions: [], reason: "not re-created: recreateDeletedTrails is off", trailRegion: good.homeRegion };
     }
-    const arn = `arn:aws:cloudtrail:${good.homeRegion}:${ev.account}:trail/${good.name}`;
-    return runSteps(deps, good.homeRegion, arn, planRecreate(good));
+    return runSteps(deps, good.homeRegion, trailArn(good.homeRegion, ev.account, good.name), planRecreate(good));
   }
 
   let trail: TrailState | undefined;

@@ -37,6 +37,10 @@ export type Parsed = { readonly ok: true; readonly event: TamperEvent } | { read
 const TRAIL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/;
 const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):(\d+):trail\/([A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9])$/;
 
+/** A trail's ARN: the one place this format is written (the Lambda, and the IAM policy at synth). */
+export const trailArn = (homeRegion: string, account: string, name: string): string =>
+  `arn:aws:cloudtrail:${homeRegion}:${account}:trail/${name}`;
+
 export function parseTrailRef(value: unknown): TrailRef | undefined {
   if (typeof value !== "string") return undefined;
   const arn = TRAIL_ARN.exec(value);

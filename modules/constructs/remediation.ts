@@ -5,7 +5,8 @@ import { CloudwatchEventRule, CloudwatchEventTarget, CloudwatchLogGroup, IamRole
 import { AssetType, Fn, TerraformAsset, Token } from "../cdk";
 import type { TrailguardConfig } from "../config";
 import { lambdaTrustPolicy, remediationPolicy } from "../iam/remediation-role";
-import { remediationSettings, trailArn } from "../remediation/settings";
+import { trailArn } from "../../lambda-src/lib/tamper-event";
+import { remediationSettings } from "../remediation/settings";
 import { AlertRule, TARGET_RETRY } from "./alert-rule";
 import { DeadLetterQueue } from "./dead-letter-queue";
 import { Regions } from "./regional";
@@ -62,6 +63,7 @@ export class Remediation extends Construct {
         remediationPolicy({
           mode,
           recreateDeletedTrails: config.remediation.recreateDeletedTrails,
+          // `account` is a Terraform expression: the account is known only at apply.
           trailArns: config.trails.map((t) => trailArn(t.homeRegion, account, t.name)),
           eventBusArns: regions.arnPerRegion("arn:aws:events:%s:%s:event-bus/default", account),
           logGroupArns: Token.asList(

@@ -28,7 +28,3 @@ export function remediationSettings(config: TrailguardConfig): RemediationSettin
   }
   return settings;
 }
-
-/** ARN of a listed trail; `account` is a Terraform expression (the account is known only at apply). */
-export const trailArn = (homeRegion: string, account: string, name: string) =>
-  `arn:aws:cloudtrail:${homeRegion}:${account}:trail/${name}`;
