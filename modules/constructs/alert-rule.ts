@@ -3,7 +3,8 @@ import { CloudwatchEventRule, CloudwatchEventTarget } from "../aws";
 import type { ITerraformResource } from "../cdk";
 import type { PatternObject } from "../detections";
 import type { InputTransformer } from "../messages";
-import { hclLiteral, Regions } from "./regional";
+import { hclLiteral } from "./hcl";
+import { Regions } from "./regional";
 
 export interface AlertRuleProps {
   readonly regions: Regions;

@@ -38,10 +38,11 @@ export interface TrailguardStackProps {
 }
 
 /**
- * The whole Terraform stack. In every configured region, on the default bus: a rule for successful tamper
- * calls and one for refused attempts, each posting a template-built alert to Slack; the remediation Lambda
- * behind the first; a rule that forwards the Lambda's code-built report to Slack; a dead-letter queue.
- * Once: the IAM roles, and the heartbeat in the home region.
+ * The whole Terraform stack. In every configured region, on the default bus: one rule per detection group
+ * (per outcome where refused attempts matter), each posting a template-built alert to Slack; the
+ * remediation Lambda behind the trail group's rule; a rule that forwards the Lambda's code-built report to
+ * Slack; a dead-letter queue. Global-service detections only in us-east-1. Once: the IAM roles, and the
+ * heartbeat in the home region.
  */
 export class TrailguardStack extends TerraformStack {
   readonly regions: Regions;
