@@ -120,8 +120,13 @@ test("remediate bundle: a real StopLogging event restarts the trail, signed for 
 
 test("remediate bundle: a second delivery of the same event calls no write API", async () => {
   logging = true;
-  await invoke("remediate", loadFixture("stop-logging-assumed-role"), "us-west-2");
-  expect(fake.seen.map((r) => r.op)).not.toContain("StartLogging");
+  const run = await invoke("remediate", loadFixture("stop-logging-assumed-role"), "us-west-2");
+  expect(run.code).toBe(0);
+  const ops = fake.seen.map((r) => r.op);
+  // It did look (so the absence of a write is a decision, not a crash), then wrote nothing.
+  expect(ops).toEqual(expect.arrayContaining(["DescribeTrails", "GetTrailStatus", "AWSEvents.PutEvents"]));
+  expect(ops.filter((op) => ["StartLogging", "UpdateTrail", "PutEventSelectors", "CreateTrail"].includes(op))).toEqual([]);
+  expect(JSON.parse(fake.seen.find((r) => r.op === "AWSEvents.PutEvents")!.body.Entries[0].Detail).result).toBe("compliant");
 });
 
 test("remediate bundle: a malformed event logs one line and exits cleanly without calling AWS", async () => {
