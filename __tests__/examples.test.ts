@@ -19,11 +19,15 @@ test.each(readdirSync(EXAMPLES))("examples/%s is a valid config that synthesizes
   expect(json.resource.aws_cloudwatch_event_rule.tamper).toBeDefined();
 });
 
-test("the everything example has a rule for every family, and its IAM rule only in us-east-1", () => {
+test("the everything example has a hub rule for every family, and forwards its IAM calls from us-east-1 only", () => {
   const { json } = synthExample("everything");
-  expect(Object.keys(json.resource.aws_cloudwatch_event_rule)).toEqual(
-    expect.arrayContaining(["delivery", "self", "adjacent", "adjacent_global", "custom_t2_micro", "custom_root_access_key"]),
+  const rules = json.resource.aws_cloudwatch_event_rule;
+  expect(Object.keys(rules)).toEqual(
+    expect.arrayContaining(["edge", "edge_global", "delivery", "self", "adjacent", "adjacent_global", "custom_t2_micro", "custom_root_access_key"]),
   );
-  expect(json.resource.aws_cloudwatch_event_rule.custom_root_access_key.for_each).toBe("${toset(local.global_regions)}");
+  expect(rules.custom_root_access_key.event_bus_name).toBe("${aws_cloudwatch_event_bus.hub.name}");
+  expect(rules.edge_global.for_each).toBe("${toset(local.global_regions)}");
+  expect(json.locals.global_regions).toEqual(["us-east-1"]);
+  expect(JSON.parse(rules.edge_global.event_pattern).$or.map((c: any) => c.source[0])).toEqual(["aws.iam", "aws.organizations"]);
   expect(json.terraform.cloud.workspaces.name).toBe("trailguard-prod");
 });

@@ -39,12 +39,12 @@ describe("npm start", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(existsSync(join(outdir, "stacks", "trailguard", "cdk.tf.json"))).toBe(true);
-    // Per region: 5 rules (tamper, tamper_attempt, delivery, self, report), 6 targets, 18 resources; the
-    // home region also has the heartbeat's 5.
-    expect(r.stdout).toMatch(/^eu-west-1 +5 +6 +18$/m);
-    expect(r.stdout).toMatch(/^us-east-1 +6 +7 +23$/m);
-    expect(r.stdout).toContain("17 regions: 86 rules, 103 targets, 311 regional resources");
-    expect(r.stdout).toContain("total: 315 resources");
+    // An edge region: the edge rule, its target, the dead-letter queue and its policy. The home region adds
+    // the hub: 6 rules (tamper, tamper_attempt, delivery, self, report, heartbeat), 8 targets, 35 resources.
+    expect(r.stdout).toMatch(/^eu-west-1 +1 +1 +4$/m);
+    expect(r.stdout).toMatch(/^us-east-1 +7 +9 +39$/m);
+    expect(r.stdout).toContain("17 regions: 23 rules, 25 targets, 103 regional resources");
+    expect(r.stdout).toContain("total: 109 resources");
     expect(existsSync(join(outdir, "stacks", "trailguard", "assets"))).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 import { DEFAULT_REGIONS } from "../modules/config";
 import { AWS_PROVIDER_CONSTRAINT, SLACK_POST_MESSAGE_URL } from "../modules/constructs";
-import { groupDetections, groupPattern, TRAIL_DETECTIONS } from "../modules/detections";
+import { groupDetections, TRAIL_DETECTIONS } from "../modules/detections";
 import { alertTransformer } from "../modules/messages";
 import { CHANNEL_CONFIG, synthStack, WEBHOOK_CONFIG } from "./helpers/synth";
 
@@ -11,57 +11,101 @@ const res = (type: string, name: string) => {
   return r;
 };
 
-const REGIONAL: [string, string][] = [
-  ["aws_cloudwatch_event_rule", "tamper"],
-  ["aws_cloudwatch_event_rule", "tamper_attempt"],
-  ["aws_cloudwatch_event_rule", "report"],
-  ["aws_cloudwatch_event_target", "tamper_slack"],
-  ["aws_cloudwatch_event_target", "tamper_attempt_slack"],
-  ["aws_cloudwatch_event_target", "tamper_remediate"],
-  ["aws_cloudwatch_event_target", "report_slack"],
-  ["aws_cloudwatch_event_connection", "slack"],
-  ["aws_cloudwatch_event_api_destination", "slack"],
+const EDGE: [string, string][] = [
+  ["aws_cloudwatch_event_rule", "edge"],
+  ["aws_cloudwatch_event_target", "edge_hub"],
   ["aws_sqs_queue", "dlq"],
   ["aws_sqs_queue_policy", "dlq"],
-  ["aws_lambda_function", "remediate"],
-  ["aws_lambda_permission", "remediate"],
-  ["aws_cloudwatch_log_group", "remediate"],
 ];
 
-describe("regional resources", () => {
+/** Every resource address without its key, and how many instances it has. */
+const instances = (s: any) =>
+  Object.entries<Record<string, any>>(s.resource).flatMap(([type, byName]) =>
+    Object.entries(byName).map(([name, body]) => [`${type}.${name}`, body.for_each === "${toset(local.regions)}" ? s.locals.regions.length : body.for_each ? s.locals.global_regions.length : 1] as const),
+  );
+
+describe("edges: every configured region, default bus, only what the hub needs", () => {
   test("the regions local lists every configured region (17 by default)", () => {
     expect(stack.locals.regions).toEqual([...DEFAULT_REGIONS]);
   });
 
-  test.each(REGIONAL)("%s.%s has one instance per region, keyed by region, in that region", (type, name) => {
-    const r = res(type, name);
-    expect(r.for_each).toBe("${toset(local.regions)}");
-    expect(r.region).toBe("${each.value}");
-  });
-
-  test("every regional resource references the same region's instance of the others", () => {
-    expect(res("aws_cloudwatch_event_target", "tamper_slack").rule).toBe("${aws_cloudwatch_event_rule.tamper[each.key].name}");
-    expect(res("aws_cloudwatch_event_target", "tamper_attempt_slack").rule).toBe(
-      "${aws_cloudwatch_event_rule.tamper_attempt[each.key].name}",
-    );
-    for (const t of ["tamper_slack", "tamper_attempt_slack"]) {
-      expect(res("aws_cloudwatch_event_target", t).arn).toBe("${aws_cloudwatch_event_api_destination.slack[each.key].arn}");
+  test("exactly these resources have one instance per region, keyed by region, in that region", () => {
+    const regional = instances(stack).filter(([, n]) => n > 1).map(([a]) => a).sort();
+    expect(regional).toEqual(EDGE.map(([t, n]) => `${t}.${n}`).sort());
+    for (const [type, name] of EDGE) {
+      expect(res(type, name).for_each).toBe("${toset(local.regions)}");
+      expect(res(type, name).region).toBe("${each.value}");
     }
-    expect(res("aws_cloudwatch_event_api_destination", "slack").connection_arn).toBe(
-      "${aws_cloudwatch_event_connection.slack[each.key].arn}",
+  });
+
+  test("the edge rule listens on the default bus and forwards CloudTrail calls of the watched services and names only", () => {
+    const edge = res("aws_cloudwatch_event_rule", "edge");
+    expect(edge.event_bus_name).toBe("default");
+    const pattern = JSON.parse(edge.event_pattern);
+    expect(pattern["detail-type"]).toEqual(["AWS API Call via CloudTrail"]);
+    expect(pattern.$or.map((c: any) => c.source[0])).toEqual(["aws.cloudtrail", "aws.events", "aws.kms", "aws.lambda", "aws.logs", "aws.s3"]);
+    expect(pattern.$or[0].detail).toEqual({
+      eventName: ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors", "StopEventDataStoreIngestion", "DeleteEventDataStore"],
+    });
+    expect(edge.event_pattern.length).toBeLessThanOrEqual(2048);
+  });
+
+  test("the edge target is the hub bus, through the edge role, with retries and the same region's DLQ", () => {
+    expect(res("aws_cloudwatch_event_target", "edge_hub")).toMatchObject({
+      rule: "${aws_cloudwatch_event_rule.edge[each.key].name}",
+      event_bus_name: "default",
+      arn: "${aws_cloudwatch_event_bus.hub.arn}",
+      role_arn: "${aws_iam_role.edge.arn}",
+      retry_policy: { maximum_event_age_in_seconds: 86400, maximum_retry_attempts: 185 },
+      dead_letter_config: { arn: "${aws_sqs_queue.dlq[each.key].arn}" },
+    });
+  });
+
+  test("the edge role may only put events on the hub bus, and only this account's trailguard edge rules may assume it", () => {
+    expect(res("aws_iam_role_policy", "edge").policy).toBe(
+      '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Sid" = "ForwardToTheHubBus", "Effect" = "Allow", "Action" = ["events:PutEvents"], "Resource" = aws_cloudwatch_event_bus.hub.arn}]})}',
+    );
+    expect(res("aws_iam_role", "edge").assume_role_policy).toContain(
+      '"Condition" = {"ArnLike" = {"aws:SourceArn" = "arn:aws:events:*:${local.account_id}:rule/trailguard-edge*"}, "StringEquals" = {"aws:SourceAccount" = local.account_id}}',
     );
   });
 
-  test("the rules listen on the default bus with the tamper patterns, split by outcome", () => {
-    const ok = res("aws_cloudwatch_event_rule", "tamper");
-    const failed = res("aws_cloudwatch_event_rule", "tamper_attempt");
-    expect(ok.event_bus_name).toBe("default");
-    const [trail] = groupDetections(TRAIL_DETECTIONS);
-    expect(JSON.parse(ok.event_pattern)).toEqual(groupPattern(trail, "succeeded"));
-    expect(JSON.parse(failed.event_pattern)).toEqual(groupPattern(trail, "failed"));
+  test("no global-service detection is selected by default, so there is no us-east-1-only edge", () => {
+    expect(stack.resource.aws_cloudwatch_event_rule).not.toHaveProperty("edge_global");
+    expect(stack.locals).not.toHaveProperty("global_regions");
+  });
+});
+
+describe("hub: the home region only, plain addresses", () => {
+  test("every resource that is not an edge or IAM is a single instance in the home region", () => {
+    const EDGE_OR_IAM = /^(aws_iam_|aws_cloudwatch_event_rule\.edge|aws_cloudwatch_event_target\.edge|aws_sqs_queue)/;
+    for (const [address] of instances(stack).filter(([a]) => !EDGE_OR_IAM.test(a))) {
+      const [type, name] = address.split(".");
+      expect([address, res(type, name).for_each, res(type, name).region]).toEqual([address, undefined, "us-east-1"]);
+    }
   });
 
-  test("each Slack target carries its outcome's template, the EventBridge role, a retry policy and the region's DLQ", () => {
+  test("a custom bus named after namePrefix; its policy lets the edge and remediation roles write and denies everyone else", () => {
+    expect(res("aws_cloudwatch_event_bus", "hub")).toMatchObject({ name: "trailguard", region: "us-east-1" });
+    expect(res("aws_cloudwatch_event_bus_policy", "hub").policy).toBe(
+      '${jsonencode({"Version" = "2012-10-17", "Statement" = [' +
+        '{"Sid" = "TrailguardRolesMayWrite", "Effect" = "Allow", "Principal" = {"AWS" = [aws_iam_role.edge.arn, aws_iam_role.remediation.arn]}, "Action" = ["events:PutEvents"], "Resource" = aws_cloudwatch_event_bus.hub.arn}, ' +
+        '{"Sid" = "NobodyElseMayWrite", "Effect" = "Deny", "Principal" = "*", "Action" = ["events:PutEvents"], "Resource" = aws_cloudwatch_event_bus.hub.arn, "Condition" = {"ArnNotEquals" = {"aws:PrincipalArn" = [aws_iam_role.edge.arn, aws_iam_role.remediation.arn]}}}]})}',
+    );
+  });
+
+  test("the detection rules listen on the hub bus with the exact tamper patterns, split by outcome", () => {
+    const ok = res("aws_cloudwatch_event_rule", "tamper");
+    expect(ok).toMatchObject({ name: "trailguard-cloudtrail-tamper", event_bus_name: "${aws_cloudwatch_event_bus.hub.name}" });
+    expect(JSON.parse(ok.event_pattern).detail).toEqual({
+      eventSource: ["cloudtrail.amazonaws.com"],
+      eventName: ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors", "StopEventDataStoreIngestion", "DeleteEventDataStore"],
+      errorCode: [{ exists: false }],
+    });
+    expect(JSON.parse(res("aws_cloudwatch_event_rule", "tamper_attempt").event_pattern).detail.errorCode).toEqual([{ exists: true }]);
+  });
+
+  test("each Slack target carries its outcome's template, the Slack role, a retry policy and the home region's DLQ", () => {
     for (const [name, outcome] of [["tamper_slack", "succeeded"], ["tamper_attempt_slack", "failed"]] as const) {
       const t = res("aws_cloudwatch_event_target", name);
       const [trail] = groupDetections(TRAIL_DETECTIONS);
@@ -74,23 +118,89 @@ describe("regional resources", () => {
         resource: trail.resource,
       });
       expect(t.input_transformer.input_template).toBe(expected.inputTemplate);
-      expect(t.input_transformer.input_paths).toEqual(expected.inputPaths);
-      expect(t.role_arn).toBe("${aws_iam_role.eventbridge_slack.arn}");
-      expect(t.retry_policy.maximum_retry_attempts).toBeGreaterThan(0);
-      expect(t.dead_letter_config.arn).toBe("${aws_sqs_queue.dlq[each.key].arn}");
+      expect(t).toMatchObject({
+        arn: "${aws_cloudwatch_event_api_destination.slack.arn}",
+        event_bus_name: "${aws_cloudwatch_event_bus.hub.name}",
+        role_arn: "${aws_iam_role.eventbridge_slack.arn}",
+        dead_letter_config: { arn: '${aws_sqs_queue.dlq["us-east-1"].arn}' },
+      });
+      expect(t.retry_policy.maximum_retry_attempts).toBe(185);
     }
   });
 
-  test("the API destination posts to chat.postMessage at most once a second", () => {
+  test("one connection and one API destination, posting to chat.postMessage at most once a second", () => {
+    expect(Object.keys(stack.resource.aws_cloudwatch_event_connection)).toEqual(["slack"]);
     const d = res("aws_cloudwatch_event_api_destination", "slack");
-    expect(d.invocation_endpoint).toBe(SLACK_POST_MESSAGE_URL);
-    expect(d.http_method).toBe("POST");
-    expect(d.invocation_rate_limit_per_second).toBe(1);
+    expect(d).toMatchObject({ invocation_endpoint: SLACK_POST_MESSAGE_URL, http_method: "POST", invocation_rate_limit_per_second: 1, connection_arn: "${aws_cloudwatch_event_connection.slack.arn}" });
+  });
+
+  test("the Slack role: only the hub's rules may assume it, and it may only invoke the one API destination", () => {
+    expect(res("aws_iam_role", "eventbridge_slack").assume_role_policy).toContain(
+      '"ArnLike" = {"aws:SourceArn" = "arn:aws:events:us-east-1:${local.account_id}:rule/trailguard/*"}, "StringEquals" = {"aws:SourceAccount" = local.account_id}',
+    );
+    expect(res("aws_iam_role_policy", "eventbridge_slack").policy).toContain(
+      '"Action" = ["events:InvokeApiDestination"], "Resource" = [aws_cloudwatch_event_api_destination.slack.arn]',
+    );
+  });
+
+  test("self-protection alerts also go to the SNS topic as plain text", () => {
+    const t = res("aws_cloudwatch_event_target", "self_sns");
+    expect(t.arn).toBe("${aws_sns_topic.alarms.arn}");
+    expect(t.input_transformer.input_template).toMatch(/^"trailguard: HIGH trailguard itself changed: <detail-eventName> on /);
+    expect(stack.resource.aws_cloudwatch_event_target).not.toHaveProperty("tamper_sns");
+  });
+
+  test("notifications.sns sends every detection alert to the topic too", () => {
+    const all = synthStack({ ...CHANNEL_CONFIG, notifications: { sns: true } });
+    expect(Object.keys(all.resource.aws_cloudwatch_event_target).filter((k) => k.endsWith("_sns")).sort()).toEqual(
+      ["delivery_sns", "self_sns", "tamper_attempt_sns", "tamper_sns"],
+    );
+  });
+});
+
+describe("the alarm path", () => {
+  test("the topic is encrypted with a customer managed key that EventBridge and CloudWatch of this account may use", () => {
+    expect(res("aws_sns_topic", "alarms")).toMatchObject({ name: "trailguard-alarms", kms_master_key_id: "${aws_kms_key.alarms.arn}" });
+    const key = res("aws_kms_key", "alarms");
+    expect(key.enable_key_rotation).toBe(true);
+    expect(key.policy).toContain('"Principal" = {"Service" = ["events.amazonaws.com", "cloudwatch.amazonaws.com"]}, "Action" = ["kms:GenerateDataKey", "kms:Decrypt"], "Resource" = "*", "Condition" = {"StringEquals" = {"aws:SourceAccount" = local.account_id}}');
+    expect(key.policy).not.toContain('"kms:*"');
+  });
+
+  test("only the hub's rules and trailguard's alarms may publish", () => {
+    const policy = res("aws_sns_topic_policy", "alarms").policy;
+    expect(policy).toContain('"aws:SourceArn" = "arn:aws:events:us-east-1:${local.account_id}:rule/trailguard/*"');
+    expect(policy).toContain('"aws:SourceArn" = "arn:aws:cloudwatch:us-east-1:${local.account_id}:alarm:trailguard-*"');
+  });
+
+  test("alarms: dead letters, hub delivery failures, Lambda errors and throttles, a silent heartbeat; all notify the topic", () => {
+    const alarms = stack.resource.aws_cloudwatch_metric_alarm;
+    expect(Object.keys(alarms).sort()).toEqual(["dead_letters", "heartbeat_silent", "hub_failed_invocations", "hub_sent_to_dlq", "lambda_errors", "lambda_throttles"]);
+    for (const a of Object.values<any>(alarms)) {
+      expect(a.alarm_actions).toEqual(["${aws_sns_topic.alarms.arn}"]);
+      expect(a.alarm_name).toMatch(/^trailguard-/);
+    }
+    expect(alarms.hub_failed_invocations.metric_query[0].expression).toBe(
+      `SELECT SUM(FailedInvocations) FROM SCHEMA("AWS/Events", EventBusName, RuleName) WHERE EventBusName = 'trailguard'`,
+    );
+    expect(alarms.dead_letters.metric_query[0].metric).toMatchObject({ metric_name: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: "trailguard-dlq" }, stat: "Maximum" });
+    expect(alarms.heartbeat_silent).toMatchObject({ comparison_operator: "LessThanThreshold", threshold: 1, treat_missing_data: "breaching", evaluation_periods: 2 });
+    expect(alarms.lambda_errors.metric_query.map((q: any) => q.expression ?? q.metric.dimensions.FunctionName)).toEqual([
+      "trailguard-remediate",
+      "trailguard-heartbeat",
+      "SUM([m0, m1])",
+    ]);
+  });
+
+  test("alarms.email subscribes the address; without it there is no subscription", () => {
+    expect(stack.resource).not.toHaveProperty("aws_sns_topic_subscription");
+    const mail = synthStack({ ...CHANNEL_CONFIG, alarms: { email: "secops@example.com" } });
+    expect(mail.resource.aws_sns_topic_subscription.alarms_email).toMatchObject({ protocol: "email", endpoint: "secops@example.com" });
   });
 });
 
 describe("secrets", () => {
-  test("chat.postMessage mode: the bot token is a sensitive variable with no default, used only as a Bearer header", () => {
+  test("chat.postMessage mode: the bot token is a sensitive variable with no default, used once, as a Bearer header", () => {
     expect(stack.variable.slack_token).toMatchObject({ type: "string", sensitive: true, nullable: false });
     expect(stack.variable.slack_token).not.toHaveProperty("default");
     expect(stack.variable).not.toHaveProperty("slack_webhook_url");
@@ -113,9 +223,7 @@ describe("secrets", () => {
     expect(d.invocation_endpoint).toBe("${var.slack_webhook_url}");
     const apiKey = hook.resource.aws_cloudwatch_event_connection.slack.auth_parameters.api_key;
     expect(apiKey.value).not.toContain("var.");
-    expect(JSON.parse(hook.resource.aws_cloudwatch_event_target.tamper_slack.input_transformer.input_template)).not.toHaveProperty(
-      "channel",
-    );
+    expect(JSON.parse(hook.resource.aws_cloudwatch_event_target.tamper_slack.input_transformer.input_template)).not.toHaveProperty("channel");
   });
 
   test("no output exposes a variable", () => {
@@ -124,23 +232,21 @@ describe("secrets", () => {
 });
 
 describe("IAM", () => {
-  const role = res("aws_iam_role", "eventbridge_slack");
-  const policy = res("aws_iam_role_policy", "eventbridge_slack");
-
-  test("only EventBridge, on behalf of this stack's rules, may assume the role", () => {
-    expect(role.assume_role_policy).toContain('"Service" = "events.amazonaws.com"');
-    expect(role.assume_role_policy).toContain(
-      '"aws:SourceArn" = concat(values(aws_cloudwatch_event_rule.tamper)[*].arn, values(aws_cloudwatch_event_rule.tamper_attempt)[*].arn, values(aws_cloudwatch_event_rule.delivery)[*].arn, values(aws_cloudwatch_event_rule.self)[*].arn, values(aws_cloudwatch_event_rule.report)[*].arn)',
-    );
-  });
-
-  test("the Slack role may only invoke this stack's API destinations: no wildcard action or resource", () => {
-    expect(policy.policy).toContain('"Action" = ["events:InvokeApiDestination"]');
-    expect(policy.policy).toContain('"Resource" = values(aws_cloudwatch_event_api_destination.slack)[*].arn');
+  test("no wildcard action anywhere; the only '*' resources are DescribeTrails (no resource type) and the key policy's own key", () => {
     const actions = [...JSON.stringify(stack.resource).matchAll(/\\"Action\\" = \[([^\]]*)\]/g)].map((m) => m[1]);
     expect(actions.length).toBeGreaterThan(0);
     for (const a of actions) expect(a).not.toContain("*");
-    expect(policy.policy).not.toMatch(/"Resource" = "\*"/);
+    const stars = (doc: string) => (doc.match(/"Resource" = "\*"/g) ?? []).length;
+    expect(stars(res("aws_kms_key", "alarms").policy)).toBe(2); // in a key policy, "*" is the key itself
+    expect(stars(res("aws_iam_role_policy", "remediation").policy)).toBe(1); // cloudtrail:DescribeTrails
+    expect(JSON.stringify(stack.resource).match(/\\"Resource\\" = \\"\*\\"/g)).toHaveLength(3);
+  });
+
+  test("every role trust policy fits IAM's default 2,048 characters with the longest account and region", () => {
+    for (const role of Object.values<any>(stack.resource.aws_iam_role)) {
+      const worst = role.assume_role_policy.replace(/\$\{local\.account_id\}|local\.account_id/g, '"123456789012"').replace(/us-east-1/g, "ap-northeast-3");
+      expect(worst.length).toBeLessThan(2048);
+    }
   });
 });
 
@@ -152,17 +258,18 @@ describe("remediation", () => {
   const rem = synthStack(CONFIG);
   const r = (type: string, name: string) => rem.resource[type][name];
 
-  test("every region's tamper rule invokes that region's Lambda, which allows only that rule (source_arn)", () => {
+  test("the hub's tamper rule invokes the one remediate Lambda, which allows only that rule (source_arn)", () => {
     expect(r("aws_cloudwatch_event_target", "tamper_remediate")).toMatchObject({
-      rule: "${aws_cloudwatch_event_rule.tamper[each.key].name}",
-      arn: "${aws_lambda_function.remediate[each.key].arn}",
-      dead_letter_config: { arn: "${aws_sqs_queue.dlq[each.key].arn}" },
+      rule: "${aws_cloudwatch_event_rule.tamper.name}",
+      event_bus_name: "${aws_cloudwatch_event_bus.hub.name}",
+      arn: "${aws_lambda_function.remediate.arn}",
+      dead_letter_config: { arn: '${aws_sqs_queue.dlq["us-east-1"].arn}' },
     });
     expect(r("aws_lambda_permission", "remediate")).toMatchObject({
       principal: "events.amazonaws.com",
       action: "lambda:InvokeFunction",
-      function_name: "${aws_lambda_function.remediate[each.key].function_name}",
-      source_arn: "${aws_cloudwatch_event_rule.tamper[each.key].arn}",
+      function_name: "${aws_lambda_function.remediate.function_name}",
+      source_arn: "${aws_cloudwatch_event_rule.tamper.arn}",
     });
   });
 
@@ -174,19 +281,30 @@ describe("remediation", () => {
 
   test("the Lambda: nodejs22.x on arm64, small and short, logging to its own log group with a retention", () => {
     const fn = r("aws_lambda_function", "remediate");
-    expect(fn).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], memory_size: 256, timeout: 30, handler: "index.handler" });
-    expect(fn.logging_config.log_group).toBe("${aws_cloudwatch_log_group.remediate[each.key].name}");
+    expect(fn).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], memory_size: 256, timeout: 30, handler: "index.handler", region: "us-east-1" });
+    expect(fn.logging_config.log_group).toBe("${aws_cloudwatch_log_group.remediate.name}");
     expect(r("aws_cloudwatch_log_group", "remediate")).toMatchObject({ name: "/aws/lambda/trailguard-remediate", retention_in_days: 90 });
     expect(fn.filename).toMatch(/^assets\/.*\/remediate\.zip$/);
     expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
   });
 
-  test("its settings hold the known-good trails and the channel, and no secret", () => {
+  test("failed asynchronous invocations: two retries, then the home region's dead-letter queue", () => {
+    for (const name of ["remediate", "heartbeat"]) {
+      expect(r("aws_lambda_function_event_invoke_config", name)).toMatchObject({
+        function_name: `\${aws_lambda_function.${name}.function_name}`,
+        maximum_retry_attempts: 2,
+        destination_config: { on_failure: { destination: '${aws_sqs_queue.dlq["us-east-1"].arn}' } },
+      });
+    }
+  });
+
+  test("its settings hold the known-good trails, the channel and the report bus, and no secret", () => {
     const settings = JSON.parse(r("aws_lambda_function", "remediate").environment.variables.TRAILGUARD_SETTINGS);
     expect(settings).toEqual({
       mode: "enforce",
       recreateDeletedTrails: false,
       slackChannel: "C0123ABCDEF",
+      reportEventBus: "trailguard",
       trails: [
         { name: "org-trail", homeRegion: "us-east-1", multiRegion: true, includeGlobalEvents: true, logFileValidation: true, s3Bucket: "audit-logs", managementEvents: "All" },
         { name: "eu-trail", homeRegion: "eu-west-1", multiRegion: true, includeGlobalEvents: true, logFileValidation: true, s3Bucket: "eu-logs", managementEvents: "All" },
@@ -195,23 +313,24 @@ describe("remediation", () => {
     expect(JSON.stringify(r("aws_lambda_function", "remediate").environment)).not.toContain("var.");
   });
 
-  test("the heartbeat runs in the home region on the configured schedule", () => {
+  test("the heartbeat runs in the home region on the configured schedule, on the default bus (schedules exist only there)", () => {
     const every = synthStack({ ...CONFIG, remediation: { heartbeatMinutes: 1 } });
-    expect(every.resource.aws_cloudwatch_event_rule.heartbeat).toMatchObject({ region: "us-east-1", schedule_expression: "rate(1 minute)" });
+    expect(every.resource.aws_cloudwatch_event_rule.heartbeat).toMatchObject({ region: "us-east-1", event_bus_name: "default", schedule_expression: "rate(1 minute)" });
     expect(r("aws_cloudwatch_event_rule", "heartbeat").schedule_expression).toBe("rate(5 minutes)");
-    expect(r("aws_cloudwatch_event_target", "heartbeat").dead_letter_config.arn).toBe('${aws_sqs_queue.dlq["us-east-1"].arn}');
+    expect(r("aws_cloudwatch_event_rule", "heartbeat")).not.toHaveProperty("event_pattern");
+    expect(r("aws_cloudwatch_event_target", "heartbeat_target").dead_letter_config.arn).toBe('${aws_sqs_queue.dlq["us-east-1"].arn}');
     expect(r("aws_lambda_permission", "heartbeat").source_arn).toBe("${aws_cloudwatch_event_rule.heartbeat.arn}");
   });
 
-  test("the role restores only the listed trails; DescribeTrails (no resource type) is the only '*' resource", () => {
+  test("the role restores only the listed trails, reports on the hub bus only; DescribeTrails (no resource type) is the only '*' resource", () => {
     const policy = r("aws_iam_role_policy", "remediation").policy;
     expect(policy).toContain(
       '"Action" = ["cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:StartLogging", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"], "Resource" = ["arn:aws:cloudtrail:us-east-1:${local.account_id}:trail/org-trail", "arn:aws:cloudtrail:eu-west-1:${local.account_id}:trail/eu-trail"]',
     );
     expect(policy).not.toContain("CreateTrail");
     expect(policy.match(/"Resource" = "\*"/g)).toHaveLength(1);
-    expect(policy).toContain('{"Sid" = "FindTrails", "Effect" = "Allow", "Action" = ["cloudtrail:DescribeTrails"], "Resource" = "*"}');
-    expect(policy).toContain('formatlist("arn:aws:events:%s:%s:event-bus/default", local.regions, local.account_id)');
+    expect(policy).toContain('{"Sid" = "ReportOnTheHubBus", "Effect" = "Allow", "Action" = ["events:PutEvents"], "Resource" = [aws_cloudwatch_event_bus.hub.arn]}');
+    expect(policy).toContain('{"Sid" = "SendFailedInvocations", "Effect" = "Allow", "Action" = ["sqs:SendMessage"], "Resource" = [aws_sqs_queue.dlq["us-east-1"].arn]}');
   });
 
   test("recreateDeletedTrails adds CreateTrail; dry run holds no write permission", () => {
@@ -222,26 +341,31 @@ describe("remediation", () => {
     expect(dry).toContain("cloudtrail:GetTrailStatus");
   });
 
-  test("mode off deploys no Lambda, role, report rule or heartbeat", () => {
+  test("mode off deploys no Lambda, remediation role, report rule, heartbeat or Lambda alarm; only the edge role may write to the hub", () => {
     const off = synthStack({ ...CONFIG, remediation: { mode: "off" } });
     expect(off.resource).not.toHaveProperty("aws_lambda_function");
     expect(off.resource).not.toHaveProperty("aws_lambda_permission");
-    expect(Object.keys(off.resource.aws_iam_role)).toEqual(["eventbridge_slack"]);
-    expect(Object.keys(off.resource.aws_cloudwatch_event_rule).sort()).toEqual(["delivery", "self", "tamper", "tamper_attempt"]);
+    expect(Object.keys(off.resource.aws_iam_role).sort()).toEqual(["edge", "eventbridge_slack"]);
+    expect(Object.keys(off.resource.aws_cloudwatch_event_rule).sort()).toEqual(["delivery", "edge", "self", "tamper", "tamper_attempt"]);
+    expect(Object.keys(off.resource.aws_cloudwatch_metric_alarm).sort()).toEqual(["dead_letters", "hub_failed_invocations", "hub_sent_to_dlq"]);
+    expect(off.resource.aws_cloudwatch_event_bus_policy.hub.policy).toContain('"AWS" = [aws_iam_role.edge.arn]');
   });
 
-  test("the report rule forwards the Lambda's Slack payload untouched (input_path, no template)", () => {
+  test("the report rule posts the Lambda's text and blocks, and writes the channel itself", () => {
     expect(JSON.parse(r("aws_cloudwatch_event_rule", "report").event_pattern)).toEqual({ source: ["trailguard"], "detail-type": ["Trailguard Remediation"] });
     const t = r("aws_cloudwatch_event_target", "report_slack");
-    expect(t.input_path).toBe("$.detail.slack");
-    expect(t).not.toHaveProperty("input_transformer");
-    expect(t.arn).toBe("${aws_cloudwatch_event_api_destination.slack[each.key].arn}");
+    expect(t.input_transformer).toEqual({
+      input_paths: { text: "$.detail.slack.text", blocks: "$.detail.slack.blocks" },
+      input_template: '{"channel":"C0123ABCDEF","text":<text>,"blocks":<blocks>,"unfurl_links":false}',
+    });
+    expect(t).not.toHaveProperty("input_path");
+    expect(t.arn).toBe("${aws_cloudwatch_event_api_destination.slack.arn}");
   });
 
-  test("the dead-letter queues are encrypted and accept only this stack's rules of their region", () => {
+  test("the dead-letter queues are encrypted and accept only this stack's rules of their region (default bus and hub bus)", () => {
     expect(r("aws_sqs_queue", "dlq")).toMatchObject({ sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
     expect(r("aws_sqs_queue_policy", "dlq").policy).toContain(
-      '"Action" = ["sqs:SendMessage"], "Resource" = aws_sqs_queue.dlq[each.key].arn, "Condition" = {"ArnLike" = {"aws:SourceArn" = "arn:aws:events:${each.value}:${local.account_id}:rule/trailguard-*"}}',
+      '"Condition" = {"ArnLike" = {"aws:SourceArn" = ["arn:aws:events:${each.value}:${local.account_id}:rule/trailguard-*", "arn:aws:events:${each.value}:${local.account_id}:rule/trailguard/*"]}}',
     );
   });
 });
@@ -264,10 +388,14 @@ describe("Terraform hygiene", () => {
   test("taggable resources carry ManagedBy and the configured tags", () => {
     for (const [type, name] of [
       ["aws_cloudwatch_event_rule", "tamper"],
-      ["aws_cloudwatch_event_rule", "tamper_attempt"],
+      ["aws_cloudwatch_event_rule", "edge"],
+      ["aws_cloudwatch_event_bus", "hub"],
       ["aws_iam_role", "eventbridge_slack"],
       ["aws_lambda_function", "remediate"],
       ["aws_sqs_queue", "dlq"],
+      ["aws_sns_topic", "alarms"],
+      ["aws_kms_key", "alarms"],
+      ["aws_cloudwatch_metric_alarm", "dead_letters"],
     ]) {
       expect(res(type, name).tags).toEqual({ ManagedBy: "trailguard", Owner: "security" });
     }
@@ -275,9 +403,8 @@ describe("Terraform hygiene", () => {
 
   test("outputs are prefixed trailguard_ and keyed by region", () => {
     expect(Object.keys(stack.output).every((k) => k.startsWith("trailguard_"))).toBe(true);
-    expect(stack.output.trailguard_tamper_rule_arns.value).toBe(
-      "${{ for region, r in aws_cloudwatch_event_rule.tamper : region => r.arn }}",
-    );
+    expect(stack.output.trailguard_edge_rule_arns.value).toBe("${{ for region, r in aws_cloudwatch_event_rule.edge : region => r.arn }}");
+    expect(stack.output.trailguard_tamper_rule_arn.value).toBe("${aws_cloudwatch_event_rule.tamper.arn}");
   });
 
   test("cdk.tf.json does not grow with the number of regions beyond the region names", () => {
@@ -337,16 +464,23 @@ describe("detection rules", () => {
   });
   const rules = everything.resource.aws_cloudwatch_event_rule;
 
-  test("one rule per family (and outcome where attempts matter) per region, keyed by region", () => {
+  test("one hub rule per family (and outcome where attempts matter); two edge rules", () => {
     expect(Object.keys(rules).sort()).toEqual(
-      ["adjacent", "adjacent_global", "adjacent_global_attempt", "custom_t2_micro", "custom_t2_micro_attempt", "delivery", "heartbeat", "report", "self", "tamper", "tamper_attempt"].sort(),
+      ["adjacent", "adjacent_global", "adjacent_global_attempt", "custom_t2_micro", "custom_t2_micro_attempt", "delivery", "edge", "edge_global", "heartbeat", "report", "self", "tamper", "tamper_attempt"].sort(),
     );
-    expect(rules.delivery.for_each).toBe("${toset(local.regions)}");
+    expect(rules.delivery).not.toHaveProperty("for_each");
+    expect(rules.edge.for_each).toBe("${toset(local.regions)}");
   });
 
-  test("global detections live in us-east-1 only", () => {
+  test("global-service calls are forwarded from us-east-1 only; the hub rule matches them wherever they came from", () => {
     expect(everything.locals.global_regions).toEqual(["us-east-1"]);
-    expect(rules.adjacent_global.for_each).toBe("${toset(local.global_regions)}");
+    expect(rules.edge_global.for_each).toBe("${toset(local.global_regions)}");
+    expect(JSON.parse(rules.edge_global.event_pattern)).toEqual({
+      source: ["aws.organizations"],
+      "detail-type": ["AWS API Call via CloudTrail"],
+      detail: { eventName: ["LeaveOrganization"] },
+    });
+    expect(rules.adjacent_global).not.toHaveProperty("for_each");
     expect(JSON.parse(rules.adjacent_global.event_pattern).detail.eventName).toEqual(["LeaveOrganization"]);
   });
 

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_REGIONS } from "../modules/config";
+import { DEFAULT_REGIONS, OPT_IN_REGIONS } from "../modules/config";
 import { OfflineTerraform, terraformUnavailable } from "./helpers/offline-terraform";
 import { CHANNEL_CONFIG, synthToDisk, WEBHOOK_CONFIG } from "./helpers/synth";
 
@@ -59,17 +59,31 @@ describeTf(`offline terraform on the synthesized stack, AWS provider 5.100.0 mir
       }
     }
     expect(addresses).toEqual(expect.arrayContaining([
-      'aws_cloudwatch_event_rule.tamper["eu-west-1"]',
-      'aws_lambda_function.remediate["ap-south-1"]',
-      'aws_lambda_permission.remediate["sa-east-1"]',
+      'aws_cloudwatch_event_rule.edge["eu-west-1"]',
+      'aws_cloudwatch_event_target.edge_hub["ap-south-1"]',
+      'aws_sqs_queue.dlq["sa-east-1"]',
+      "aws_cloudwatch_event_bus.hub",
+      "aws_cloudwatch_event_rule.tamper",
+      "aws_lambda_function.remediate",
       "aws_lambda_function.heartbeat",
       "aws_iam_role.eventbridge_slack",
     ]));
     expect(planText).toContain(`Plan: ${expected} to add, 0 to change, 0 to destroy`);
   });
 
+  test("17 regions: at most 6 resources in an edge region, under 130 in all", () => {
+    const addresses: string[] = planJson.resource_changes.map((r: any) => r.address);
+    expect(addresses.filter((a) => a.endsWith('["eu-west-1"]'))).toEqual([
+      'aws_cloudwatch_event_rule.edge["eu-west-1"]',
+      'aws_cloudwatch_event_target.edge_hub["eu-west-1"]',
+      'aws_sqs_queue.dlq["eu-west-1"]',
+      'aws_sqs_queue_policy.dlq["eu-west-1"]',
+    ]);
+    expect(addresses.length).toBe(109);
+  });
+
   test("the planned target gets the input template and role from the stack", () => {
-    const target = planJson.resource_changes.find((r: any) => r.address === 'aws_cloudwatch_event_target.tamper_slack["eu-west-1"]');
+    const target = planJson.resource_changes.find((r: any) => r.address === "aws_cloudwatch_event_target.tamper_slack");
     expect(target.change.after.input_transformer[0].input_template).toContain('"channel":"C0123ABCDEF"');
     expect(target.change.after.retry_policy[0].maximum_retry_attempts).toBe(185);
   });
@@ -169,20 +183,33 @@ describeTf(`offline terraform, every detection and a custom rule${skipped}`, () 
     plan = JSON.parse(tf.ok(["show", "-json", "plan.bin"]));
   });
 
-  test("plans every family's rule in every region, and the global one in us-east-1 only", () => {
+  test("plans every family's rule once on the hub, an edge in every region, and the global edge in us-east-1 only", () => {
     const addresses: string[] = plan.resource_changes.map((r: any) => r.address);
-    for (const r of regions) {
-      for (const name of ["tamper", "tamper_attempt", "delivery", "self", "adjacent", "custom_t2_micro", "custom_t2_micro_attempt", "report"]) {
-        expect(addresses).toContain(`aws_cloudwatch_event_rule.${name}["${r}"]`);
-      }
+    for (const name of ["tamper", "tamper_attempt", "delivery", "self", "adjacent", "adjacent_global", "custom_t2_micro", "custom_t2_micro_attempt", "report"]) {
+      expect(addresses).toContain(`aws_cloudwatch_event_rule.${name}`);
     }
-    expect(addresses.filter((a) => a.startsWith("aws_cloudwatch_event_rule.adjacent_global["))).toEqual(['aws_cloudwatch_event_rule.adjacent_global["us-east-1"]']);
-    expect(addresses).toContain('aws_cloudwatch_event_target.adjacent_global_slack["us-east-1"]');
+    expect(addresses.filter((a) => a.startsWith("aws_cloudwatch_event_rule.edge["))).toEqual(regions.map((r) => `aws_cloudwatch_event_rule.edge["${r}"]`).sort());
+    expect(addresses.filter((a) => a.startsWith("aws_cloudwatch_event_rule.edge_global"))).toEqual(['aws_cloudwatch_event_rule.edge_global["us-east-1"]']);
+    expect(addresses).toContain("aws_cloudwatch_event_target.adjacent_global_slack");
     expect(text).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
   });
 
   test("a custom filter value that looks like a Terraform template reaches the rule as literal text", () => {
-    const rule = plan.resource_changes.find((r: any) => r.address === 'aws_cloudwatch_event_rule.custom_t2_micro["eu-west-1"]');
+    const rule = plan.resource_changes.find((r: any) => r.address === "aws_cloudwatch_event_rule.custom_t2_micro");
     expect(JSON.parse(rule.change.after.event_pattern).detail.requestParameters.note).toEqual(["${literal}"]);
+  });
+});
+
+describeTf(`offline terraform, 1 and 34 regions${skipped}`, () => {
+  const ALL = [...DEFAULT_REGIONS, ...OPT_IN_REGIONS];
+
+  test.each([
+    ["1 region", ["us-east-1"], 41 + 4],
+    ["34 regions", ALL, 41 + 4 * 34],
+  ] as const)("%s: the plan passes and adds the hub once and 4 resources per edge region", (_label, regions, total) => {
+    const tf = new OfflineTerraform(synthToDisk({ ...CHANNEL_CONFIG, regions: [...regions] }, mkdtempSync(join(tmpdir(), "tg-synth-"))));
+    tf.ok(["init", "-input=false", "-no-color"]);
+    const text = tf.ok(["plan", "-input=false", "-no-color"], { slack_token: TEST_TOKEN });
+    expect(text).toContain(`Plan: ${total} to add, 0 to change, 0 to destroy`);
   });
 });

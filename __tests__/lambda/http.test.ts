@@ -51,6 +51,7 @@ const SETTINGS = {
   mode: "enforce",
   recreateDeletedTrails: false,
   slackChannel: "C0123ABCDEF",
+  reportEventBus: "trailguard",
   trails: [{ name: "example-trail", homeRegion: TRAIL_HOME, multiRegion: true, includeGlobalEvents: true, logFileValidation: true, s3Bucket: "audit-logs", managementEvents: "All" }],
 };
 
@@ -111,6 +112,7 @@ test("remediate bundle: a real StopLogging event restarts the trail, signed for 
   expect(fake.seen.find((r) => r.op === "StartLogging")?.body).toEqual({ Name: TRAIL_ARN });
   const put = fake.seen.find((r) => r.op === "AWSEvents.PutEvents")!;
   expect(put).toMatchObject({ region: "eu-west-1", service: "events" });
+  expect(put.body.Entries[0].EventBusName).toBe("trailguard");
   const detail = JSON.parse(put.body.Entries[0].Detail);
   expect(detail).toMatchObject({ result: "restored", trail: "example-trail", principal: "arn:aws:sts::123456789012:assumed-role/tester" });
   expect(detail.slack.channel).toBe("C0123ABCDEF");

@@ -48,8 +48,8 @@ describe("the report's Slack payload", () => {
     expect(JSON.stringify(p)).toContain("Would call");
   });
 
-  test("the entry goes to the trailguard source and detail-type the report rule matches", () => {
-    expect(reportEntry(BASE)).toMatchObject({ Source: "trailguard", DetailType: "Trailguard Remediation" });
+  test("the entry goes to the hub bus, with the trailguard source and detail-type the report rule matches", () => {
+    expect(reportEntry(BASE, "trailguard")).toMatchObject({ EventBusName: "trailguard", Source: "trailguard", DetailType: "Trailguard Remediation" });
   });
 });
 

@@ -91,9 +91,9 @@ export async function execute(c: Clients, region: string, trailArn: string, step
   }
 }
 
-/** Send the report to the default bus of the Lambda's region. */
-export async function sendReport(c: Clients, report: Report, channel?: string): Promise<void> {
-  const out = await c.events().send(new PutEventsCommand({ Entries: [reportEntry(report, channel)] }));
+/** Put the report on the hub bus (in the Lambda's region), where the report rule sends it to Slack. */
+export async function sendReport(c: Clients, report: Report, eventBus: string, channel?: string): Promise<void> {
+  const out = await c.events().send(new PutEventsCommand({ Entries: [reportEntry(report, eventBus, channel)] }));
   if (out.FailedEntryCount) {
     const e = out.Entries?.find((x) => x.ErrorCode);
     throw Object.assign(new Error(e?.ErrorMessage ?? "PutEvents failed"), { name: e?.ErrorCode ?? "PutEventsFailed" });

@@ -122,7 +122,7 @@ export async function handleTamperEvent(input: unknown, deps: Deps): Promise<Rep
 export async function deliver(deps: Deps, report: Report): Promise<void> {
   deps.log.log(report.result === "failed" ? "error" : "info", "remediation report", { ...report });
   try {
-    await sendReport(deps.clients, report, deps.settings.slackChannel);
+    await sendReport(deps.clients, report, deps.settings.reportEventBus, deps.settings.slackChannel);
   } catch (e) {
     const { code, message } = awsError(e);
     deps.log.log("error", "could not send the report", { errorCode: code, errorMessage: message, eventId: report.eventId });

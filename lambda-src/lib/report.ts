@@ -2,7 +2,7 @@ import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import type { RemediationMode } from "./settings";
 
 /**
- * What the Lambda did, as one custom event on the default bus. The Slack message is built here, in code,
+ * What the Lambda did, as one custom event on the hub bus. The Slack message is built here, in code,
  * so free text (user agent, error messages) is escaped by JSON serialization and by Slack's mrkdwn rules
  * (&, <, >), and shown as plain_text where possible; a rule forwards `detail.slack` to Slack unchanged.
  */
@@ -94,7 +94,7 @@ export function slackPayload(r: Report, channel?: string): Record<string, unknow
 }
 
 /** The PutEvents entry: the report's facts, and the Slack payload under `slack`. */
-export function reportEntry(r: Report, channel?: string): PutEventsRequestEntry {
+export function reportEntry(r: Report, eventBus: string, channel?: string): PutEventsRequestEntry {
   const detail = { ...r, userAgent: r.userAgent === undefined ? undefined : truncate(r.userAgent, 4096), slack: slackPayload(r, channel) };
-  return { Source: REPORT_SOURCE, DetailType: REPORT_DETAIL_TYPE, Detail: JSON.stringify(detail) };
+  return { EventBusName: eventBus, Source: REPORT_SOURCE, DetailType: REPORT_DETAIL_TYPE, Detail: JSON.stringify(detail) };
 }

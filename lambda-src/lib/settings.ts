@@ -26,6 +26,8 @@ export interface RemediationSettings {
   readonly trails: readonly KnownGoodTrail[];
   /** chat.postMessage needs the channel in the body; absent for an incoming webhook. */
   readonly slackChannel?: string;
+  /** The hub bus (in the Lambda's region) that reports are put on: only trailguard's roles may write there. */
+  readonly reportEventBus: string;
 }
 
 export const SETTINGS_ENV = "TRAILGUARD_SETTINGS";
@@ -62,6 +64,7 @@ export function parseSettings(json: string | undefined): RemediationSettings {
     mode,
     recreateDeletedTrails: req(typeof v.recreateDeletedTrails === "boolean", v.recreateDeletedTrails, "recreateDeletedTrails must be true or false"),
     trails,
+    reportEventBus: req(typeof v.reportEventBus === "string" && v.reportEventBus !== "", v.reportEventBus, "reportEventBus must be a bus name"),
     slackChannel: req(v.slackChannel === undefined || typeof v.slackChannel === "string", v.slackChannel, "slackChannel must be a string"),
   };
 }

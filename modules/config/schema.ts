@@ -189,6 +189,25 @@ export const configSchema = z
       })
       .default({ include: [...DEFAULT_INCLUDE], exclude: [] })
       .meta({ description: "Which catalog detections get rules. Default: trail, delivery, self and custom rules; add `adjacent` for the opt-in family." }),
+    alarms: z
+      .strictObject({
+        email: z
+          .string()
+          .regex(/^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$/, "must be an email address")
+          .optional()
+          .meta({ description: "Subscribe this address to the alarm topic (SNS sends a confirmation link first).", defaultText: "no subscription" }),
+      })
+      .default({})
+      .meta({
+        description:
+          "The independent path: an encrypted SNS topic gets the alarms (dead letters, failed deliveries, Lambda errors, a silent heartbeat) and every self-protection alert.",
+      }),
+    notifications: z
+      .strictObject({
+        sns: z.boolean().default(false).meta({ description: "Also publish every detection alert, as plain text, to the alarm topic." }),
+      })
+      .default({ sns: false })
+      .meta({ description: "Where alerts go besides Slack." }),
     rules: z.array(customRule).default([]).meta({ description: "Custom detections (see Custom rules)." }),
     tags: tags
       .default({})

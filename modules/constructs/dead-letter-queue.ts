@@ -2,12 +2,12 @@ import { Construct } from "constructs";
 import { SqsQueue, SqsQueuePolicy } from "../aws";
 import { Fn } from "../cdk";
 import { deadLetterQueuePolicy } from "../iam/dead-letter-queue";
-import { Regions } from "./regional";
+import type { Regions } from "./regional";
 
 export interface DeadLetterQueueProps {
   readonly regions: Regions;
   readonly name: string;
-  /** Rules named `<namePrefix>-*` (this stack's rules) may send to the queue. */
+  /** Rules named `<namePrefix>-*` on the default bus, and every rule on the hub bus (named `<namePrefix>`). */
   readonly namePrefix: string;
   /** The account ID (a Terraform expression). */
   readonly account: string;
@@ -15,8 +15,9 @@ export interface DeadLetterQueueProps {
 }
 
 /**
- * One encrypted SQS queue per region for events EventBridge could not deliver to a target (a target's
- * dead-letter queue must be in the rule's region). 14 days, the SQS maximum, to have time to look.
+ * One encrypted SQS queue per region for events EventBridge could not deliver (a target's dead-letter
+ * queue must be in the rule's region). The hub's rules, in the home region, use that region's queue.
+ * 14 days, the SQS maximum, to have time to look.
  */
 export class DeadLetterQueue extends Construct {
   readonly queue: SqsQueue;
@@ -25,7 +26,7 @@ export class DeadLetterQueue extends Construct {
     super(scope, id);
     const { regions } = props;
     this.queue = new SqsQueue(this, "queue", {
-      forEach: regions.iterator,
+      forEach: regions.forEach,
       region: regions.region,
       name: props.name,
       sqsManagedSseEnabled: true,
@@ -34,12 +35,12 @@ export class DeadLetterQueue extends Construct {
     });
     this.queue.overrideLogicalId("dlq");
 
-    const queueArn = regions.sameRegion(this.queue, "arn");
+    const rules = `arn:aws:events:${regions.region}:${props.account}:rule/${props.namePrefix}`;
     const policy = new SqsQueuePolicy(this, "policy", {
-      forEach: regions.iterator,
+      forEach: regions.forEach,
       region: regions.region,
-      queueUrl: regions.sameRegion(this.queue, "url"),
-      policy: Fn.jsonencode(deadLetterQueuePolicy(queueArn, `arn:aws:events:${regions.region}:${props.account}:rule/${props.namePrefix}-*`)),
+      queueUrl: regions.ref(this.queue, "url"),
+      policy: Fn.jsonencode(deadLetterQueuePolicy(regions.ref(this.queue, "arn"), [`${rules}-*`, `${rules}/*`])),
     });
     policy.overrideLogicalId("dlq");
   }

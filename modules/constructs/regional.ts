@@ -12,30 +12,42 @@ import {
 } from "../cdk";
 
 /**
- * One `for_each` over the configured regions, shared by every regional resource, so plan addresses read
- * `aws_cloudwatch_event_rule.tamper["eu-west-1"]` and the HCL does not grow with the number of regions.
+ * Where a resource lives: in every region of a list (one `for_each`, plan addresses keyed by region) or
+ * once, in one region (the hub). Constructs take a Placement and never care which.
+ */
+export interface Placement {
+  /** The `for_each` iterator, or undefined for a single resource. */
+  readonly forEach?: ListTerraformIterator;
+  /** The AWS provider v6 `region` argument: `each.value`, or a region code. */
+  readonly region: string;
+  /** `attribute` of `resource`'s instance in the same region (the resource shares this placement). */
+  ref(resource: ITerraformResource, attribute: string): string;
+}
+
+/**
+ * One `for_each` over a list of regions, shared by every regional resource, so plan addresses read
+ * `aws_cloudwatch_event_rule.edge["eu-west-1"]` and the HCL does not grow with the number of regions.
  * Each resource sets the AWS provider v6 `region` argument to `each.value` (Terraform cannot `for_each`
  * over aliased providers).
  */
-export class Regions {
+export class Regions implements Placement {
   readonly iterator: ListTerraformIterator;
   /** `local.regions`, as a list expression. */
   readonly list: string[];
+  /** The region codes, as configured. */
+  readonly names: readonly string[];
 
   /** `localName`: the Terraform local that lists the regions (`regions`, or `global_regions` for us-east-1). */
   constructor(scope: Construct, regions: readonly string[], localName = "regions") {
     const local = new TerraformLocal(scope, localName, [...regions]);
     local.overrideLogicalId(localName);
+    this.names = [...regions];
     this.list = local.asList;
     this.iterator = TerraformIterator.fromList(local.asList);
   }
 
-  /**
-   * One ARN per region, `format` with `%s` for the region then the account: a formatlist expression, so
-   * the HCL stays the same size whatever the number of regions.
-   */
-  arnPerRegion(format: string, account: string): string[] {
-    return Token.asList(Fn.formatlist(format, [this.list, account]));
+  get forEach(): ListTerraformIterator {
+    return this.iterator;
   }
 
   /** The region of the current instance (`each.value`). */
@@ -47,8 +59,13 @@ export class Regions {
    * An attribute of `resource`'s instance in the same region. Reading `resource.arn` directly off a
    * `for_each` resource renders a splat that validates but fails at plan.
    */
-  sameRegion(resource: ITerraformResource, attribute: string): string {
+  ref(resource: ITerraformResource, attribute: string): string {
     return Token.asString(Fn.lookupNested(resource.fqn, [this.iterator.key, attribute]));
+  }
+
+  /** One string per region, `format` with `%s` for the region then `arg`: a formatlist expression. */
+  formatPerRegion(format: string, arg: string): string[] {
+    return Token.asList(Fn.formatlist(format, [this.list, arg]));
   }
 
   /** `{ "eu-west-1" = <attribute of that region's instance>, ... }`, for outputs keyed by region. */
@@ -62,5 +79,20 @@ export class Regions {
     const lists = resources.map((r) => propertyAccess(Fn.values(r.fqn), ["*", attribute]));
     // A list token cannot be spread into another list; Terraform's concat joins them.
     return Token.asList(lists.length === 1 ? lists[0] : Fn.concat(lists));
+  }
+}
+
+/** One region, one instance: the hub's resources, with plain plan addresses (`aws_cloudwatch_event_bus.hub`). */
+export class Home implements Placement {
+  readonly forEach = undefined;
+  constructor(readonly region: string) {}
+
+  ref(resource: ITerraformResource, attribute: string): string {
+    return Token.asString(ref(`${resource.terraformResourceType}.${resource.friendlyUniqueId}.${attribute}`));
+  }
+
+  /** `attribute` of this region's instance of a resource placed in every region. */
+  instanceOf(resource: ITerraformResource, attribute: string): string {
+    return Token.asString(Fn.lookupNested(resource.fqn, [this.region, attribute]));
   }
 }

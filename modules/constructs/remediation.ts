@@ -1,26 +1,27 @@
 import { Construct } from "constructs";
 import type { LambdaName } from "../../lambda-src/handlers";
 import { SETTINGS_ENV } from "../../lambda-src/lib/settings";
-import { CloudwatchEventRule, CloudwatchEventTarget, CloudwatchLogGroup, IamRole, IamRolePolicy, LambdaFunction, LambdaPermission } from "../aws";
-import { AssetType, Fn, TerraformAsset, Token } from "../cdk";
+import { trailArn } from "../../lambda-src/lib/tamper-event";
+import { CloudwatchLogGroup, IamRole, LambdaFunction, LambdaFunctionEventInvokeConfig, LambdaPermission } from "../aws";
+import { AssetType, Fn, TerraformAsset } from "../cdk";
 import type { TrailguardConfig } from "../config";
 import { lambdaTrustPolicy, remediationPolicy } from "../iam/remediation-role";
-import { trailArn } from "../../lambda-src/lib/tamper-event";
 import { remediationSettings } from "../remediation/settings";
-import { AlertRule, TARGET_RETRY } from "./alert-rule";
-import { DeadLetterQueue } from "./dead-letter-queue";
-import { Regions } from "./regional";
+import { EventRule } from "./event-rule";
+import type { Home } from "./regional";
+import { Role } from "./role";
 
 export interface RemediationProps {
-  readonly regions: Regions;
+  readonly home: Home;
   readonly config: TrailguardConfig;
   /** The account ID (a Terraform expression), for the ARNs the role may touch. */
   readonly account: string;
   /** Deployment package of each handler (dist/lambda/<name>.zip, reproducible), copied into the stack. */
   readonly bundles: Readonly<Record<LambdaName, string>>;
-  /** Successful tamper calls invoke the remediate Lambda of their region. */
-  readonly tamperRule: AlertRule;
-  readonly deadLetterQueue: DeadLetterQueue;
+  /** The hub bus: reports go there (by name), and the role may put events on it (by ARN). */
+  readonly hubBus: { readonly name: string; readonly arn: string };
+  /** The home region's dead-letter queue: undelivered schedule events and failed async invocations. */
+  readonly deadLetterQueueArn: string;
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -28,140 +29,122 @@ export interface RemediationProps {
 const functionDefaults = () => ({ runtime: "nodejs22.x", architectures: ["arm64"], handler: "index.handler", memorySize: 256, timeout: 30 });
 
 /**
- * The remediation Lambdas: `remediate` in every region (EventBridge invokes a Lambda only in the rule's
- * region; each region handles its own events, with no cross-region forwarding to fail), and `heartbeat`
- * on a schedule in the home region. One global role, limited to the listed trails.
+ * The remediation Lambdas, both in the home region: `remediate`, invoked by the hub's tamper rule (it calls
+ * CloudTrail in each trail's home region, wherever the event came from), and `heartbeat` on a schedule.
+ * One role, limited to the listed trails. Failed asynchronous invocations go to the dead-letter queue,
+ * which an alarm watches.
  */
 export class Remediation extends Construct {
   readonly role: IamRole;
   readonly remediate: LambdaFunction;
   readonly heartbeat: LambdaFunction;
-  readonly heartbeatRule: CloudwatchEventRule;
+  readonly heartbeatRule: EventRule;
+  private readonly props: RemediationProps;
 
   constructor(scope: Construct, id: string, props: RemediationProps) {
     super(scope, id);
-    const { regions, config, tags } = props;
+    this.props = props;
+    const { home, config, account, tags } = props;
     const prefix = config.namePrefix;
-    const home = config.homeRegion;
     const mode = config.remediation.mode;
     if (mode === "off") throw new Error("Remediation is not built when remediation.mode is off");
 
-    this.role = new IamRole(this, "role", {
+    const logGroupArn = (fn: LambdaName) => `arn:aws:logs:${home.region}:${account}:log-group:/aws/lambda/${prefix}-${fn}:*`;
+    this.role = new Role(this, "role", {
+      logicalName: "remediation",
       name: `${prefix}-remediation`,
       description: "trailguard: lets the remediation Lambdas restore the listed CloudTrail trails and report",
-      assumeRolePolicy: Fn.jsonencode(lambdaTrustPolicy()),
-      tags: { ...tags },
-    });
-    this.role.overrideLogicalId("remediation");
+      trust: lambdaTrustPolicy(),
+      policyName: "restore-listed-trails",
+      policy: remediationPolicy({
+        mode,
+        recreateDeletedTrails: config.remediation.recreateDeletedTrails,
+        // `account` is a Terraform expression: the account is known only at apply.
+        trailArns: config.trails.map((t) => trailArn(t.homeRegion, account, t.name)),
+        eventBusArns: [props.hubBus.arn],
+        logGroupArns: [logGroupArn("remediate"), logGroupArn("heartbeat")],
+        failureQueueArns: [props.deadLetterQueueArn],
+      }),
+      tags,
+    }).role;
 
-    const { account } = props;
-    const logGroupArn = (fn: string) => `arn:aws:logs:%s:%s:log-group:/aws/lambda/${prefix}-${fn}:*`;
-    const policy = new IamRolePolicy(this, "policy", {
-      name: "restore-listed-trails",
-      role: this.role.id,
-      policy: Fn.jsonencode(
-        remediationPolicy({
-          mode,
-          recreateDeletedTrails: config.remediation.recreateDeletedTrails,
-          // `account` is a Terraform expression: the account is known only at apply.
-          trailArns: config.trails.map((t) => trailArn(t.homeRegion, account, t.name)),
-          eventBusArns: regions.arnPerRegion("arn:aws:events:%s:%s:event-bus/default", account),
-          logGroupArns: Token.asList(
-            Fn.concat([
-              regions.arnPerRegion(logGroupArn("remediate"), account),
-              // Fn.format, not a template string: cdktf cannot nest a ${} string inside a function call.
-              [Fn.format(logGroupArn("heartbeat"), [home, account])],
-            ]),
-          ),
-        }),
-      ),
-    });
-    policy.overrideLogicalId("remediation");
+    this.remediate = this.lambda("remediate", "trailguard: restores CloudTrail logging and known-good trail settings, then reports");
+    this.heartbeat = this.lambda("heartbeat", "trailguard: checks every listed trail on a schedule and restores what drifted");
+    this.heartbeatRule = this.schedule();
+  }
 
-    const environment = { variables: { [SETTINGS_ENV]: JSON.stringify(remediationSettings(config)), NODE_OPTIONS: "--enable-source-maps" } };
-    const code = (name: LambdaName) => {
-      const asset = new TerraformAsset(this, `${name}_code`, { path: props.bundles[name], type: AssetType.FILE });
-      return { filename: asset.path, sourceCodeHash: Fn.filebase64sha256(asset.path) };
-    };
-    const logGroup = (name: LambdaName, region: string, perRegion: boolean) => {
-      const g = new CloudwatchLogGroup(this, `${name}_logs`, {
-        ...(perRegion ? { forEach: regions.iterator } : {}),
-        region,
-        name: `/aws/lambda/${prefix}-${name}`,
-        retentionInDays: config.remediation.logRetentionDays,
-        tags: { ...tags },
-      });
-      g.overrideLogicalId(name);
-      return g;
-    };
-
-    // remediate: one per region, invoked by that region's tamper rule.
-    const remediateLogs = logGroup("remediate", regions.region, true);
-    const remediateCode = code("remediate");
-    this.remediate = new LambdaFunction(this, "remediate", {
-      ...functionDefaults(),
-      forEach: regions.iterator,
-      region: regions.region,
-      functionName: `${prefix}-remediate`,
-      description: "trailguard: restores CloudTrail logging and known-good trail settings, then reports",
-      role: this.role.arn,
-      ...remediateCode,
-      environment,
-      loggingConfig: { logFormat: "Text", logGroup: regions.sameRegion(remediateLogs, "name") },
-      tags: { ...tags },
-    });
-    this.remediate.overrideLogicalId("remediate");
+  /** Let `rule` invoke the remediate Lambda (the permission names the rule: source_arn). */
+  invokedBy(rule: EventRule): void {
     const permission = new LambdaPermission(this, "remediate_permission", {
-      forEach: regions.iterator,
-      region: regions.region,
+      region: this.props.home.region,
       statementId: "AllowTamperRule",
       action: "lambda:InvokeFunction",
-      functionName: regions.sameRegion(this.remediate, "function_name"),
+      functionName: this.remediate.functionName,
       principal: "events.amazonaws.com",
-      sourceArn: regions.sameRegion(props.tamperRule.rule, "arn"),
+      sourceArn: rule.rule.arn,
     });
     permission.overrideLogicalId("remediate");
-    props.tamperRule.addTarget({ suffix: "remediate", targetId: "remediate", destination: this.remediate, deadLetterQueue: props.deadLetterQueue.queue });
+    rule.addTarget({ suffix: "remediate", targetId: "remediate", arn: this.remediate.arn, deadLetterQueueArn: this.props.deadLetterQueueArn });
+  }
 
-    // heartbeat: once, in the home region, on a schedule.
-    const heartbeatLogs = logGroup("heartbeat", home, false);
-    this.heartbeat = new LambdaFunction(this, "heartbeat", {
+  private lambda(name: LambdaName, description: string): LambdaFunction {
+    const { home, config, tags } = this.props;
+    const prefix = config.namePrefix;
+    const logs = new CloudwatchLogGroup(this, `${name}_logs`, {
+      region: home.region,
+      name: `/aws/lambda/${prefix}-${name}`,
+      retentionInDays: config.remediation.logRetentionDays,
+      tags: { ...tags },
+    });
+    logs.overrideLogicalId(name);
+    const asset = new TerraformAsset(this, `${name}_code`, { path: this.props.bundles[name], type: AssetType.FILE });
+    const settings = remediationSettings(config, this.props.hubBus.name);
+    const fn = new LambdaFunction(this, name, {
       ...functionDefaults(),
-      region: home,
-      functionName: `${prefix}-heartbeat`,
-      description: "trailguard: checks every listed trail on a schedule and restores what drifted",
+      region: home.region,
+      functionName: `${prefix}-${name}`,
+      description,
       role: this.role.arn,
-      ...code("heartbeat"),
-      environment,
-      loggingConfig: { logFormat: "Text", logGroup: heartbeatLogs.name },
+      filename: asset.path,
+      sourceCodeHash: Fn.filebase64sha256(asset.path),
+      environment: { variables: { [SETTINGS_ENV]: JSON.stringify(settings), NODE_OPTIONS: "--enable-source-maps" } },
+      loggingConfig: { logFormat: "Text", logGroup: logs.name },
       tags: { ...tags },
     });
-    this.heartbeat.overrideLogicalId("heartbeat");
+    fn.overrideLogicalId(name);
+    // Asynchronous invocations (EventBridge's): two retries, then the dead-letter queue, which an alarm watches.
+    new LambdaFunctionEventInvokeConfig(this, `${name}_invoke_config`, {
+      region: home.region,
+      functionName: fn.functionName,
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: 3600,
+      destinationConfig: { onFailure: { destination: this.props.deadLetterQueueArn } },
+    }).overrideLogicalId(name);
+    return fn;
+  }
+
+  /** The heartbeat's schedule: scheduled rules exist only on the default bus. */
+  private schedule(): EventRule {
+    const { home, config, tags } = this.props;
     const minutes = config.remediation.heartbeatMinutes;
-    this.heartbeatRule = new CloudwatchEventRule(this, "heartbeat_rule", {
-      region: home,
-      name: `${prefix}-heartbeat`,
+    const rule = new EventRule(this, "heartbeat_rule", {
+      placement: home,
+      logicalName: "heartbeat",
+      ruleName: `${config.namePrefix}-heartbeat`,
       description: "trailguard: backstop check of every listed trail (tamper events may stop once logging is off)",
+      eventBusName: "default",
       scheduleExpression: `rate(${minutes} ${minutes === 1 ? "minute" : "minutes"})`,
-      state: "ENABLED",
-      tags: { ...tags },
+      tags,
     });
-    this.heartbeatRule.overrideLogicalId("heartbeat");
     new LambdaPermission(this, "heartbeat_permission", {
-      region: home,
+      region: home.region,
       statementId: "AllowHeartbeatSchedule",
       action: "lambda:InvokeFunction",
       functionName: this.heartbeat.functionName,
       principal: "events.amazonaws.com",
-      sourceArn: this.heartbeatRule.arn,
+      sourceArn: rule.rule.arn,
     }).overrideLogicalId("heartbeat");
-    new CloudwatchEventTarget(this, "heartbeat_target", {
-      region: home,
-      rule: this.heartbeatRule.name,
-      targetId: "heartbeat",
-      arn: this.heartbeat.arn,
-      retryPolicy: TARGET_RETRY,
-      deadLetterConfig: { arn: Token.asString(Fn.lookupNested(props.deadLetterQueue.queue.fqn, [home, "arn"])) },
-    }).overrideLogicalId("heartbeat");
+    rule.addTarget({ suffix: "target", targetId: "heartbeat", arn: this.heartbeat.arn, deadLetterQueueArn: this.props.deadLetterQueueArn });
+    return rule;
   }
 }

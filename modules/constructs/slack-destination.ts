@@ -2,10 +2,10 @@ import { Construct } from "constructs";
 import { CloudwatchEventApiDestination, CloudwatchEventConnection } from "../aws";
 import { TerraformVariable } from "../cdk";
 import type { TrailguardConfig } from "../config";
-import { Regions } from "./regional";
+import type { Home } from "./regional";
 
 export interface SlackDestinationProps {
-  readonly regions: Regions;
+  readonly home: Home;
   readonly slack: TrailguardConfig["slack"];
   readonly namePrefix: string;
 }
@@ -14,9 +14,9 @@ export interface SlackDestinationProps {
 export const SLACK_POST_MESSAGE_URL = "https://slack.com/api/chat.postMessage";
 
 /**
- * The Slack endpoint as an EventBridge connection and API destination in every region (a target must be in
- * its rule's region). The secret is a sensitive Terraform variable, supplied at plan time: it never
- * appears in the config file, cdk.tf.json or outputs.
+ * The Slack endpoint as one EventBridge connection and one API destination, in the hub's region (the hub's
+ * rules are its only callers). The secret is a sensitive Terraform variable, supplied at plan time: it
+ * never appears in the config file, cdk.tf.json or outputs, and AWS holds one copy of it.
  */
 export class SlackDestination extends Construct {
   readonly connection: CloudwatchEventConnection;
@@ -26,7 +26,7 @@ export class SlackDestination extends Construct {
 
   constructor(scope: Construct, id: string, props: SlackDestinationProps) {
     super(scope, id);
-    const { regions } = props;
+    const { home } = props;
     const webhook = props.slack.incomingWebhook === true;
 
     this.secret = webhook
@@ -47,8 +47,7 @@ export class SlackDestination extends Construct {
     this.secret.overrideLogicalId(webhook ? "slack_webhook_url" : "slack_token");
 
     this.connection = new CloudwatchEventConnection(this, "connection", {
-      forEach: regions.iterator,
-      region: regions.region,
+      region: home.region,
       name: `${props.namePrefix}-slack`,
       description: webhook
         ? "trailguard: Slack incoming webhook (the URL is the secret; this header is not)"
@@ -65,11 +64,10 @@ export class SlackDestination extends Construct {
     this.connection.overrideLogicalId("slack");
 
     this.apiDestination = new CloudwatchEventApiDestination(this, "api_destination", {
-      forEach: regions.iterator,
-      region: regions.region,
+      region: home.region,
       name: `${props.namePrefix}-slack`,
       description: webhook ? "trailguard: Slack incoming webhook" : "trailguard: Slack chat.postMessage",
-      connectionArn: regions.sameRegion(this.connection, "arn"),
+      connectionArn: this.connection.arn,
       httpMethod: "POST",
       invocationEndpoint: webhook ? this.secret.stringValue : SLACK_POST_MESSAGE_URL,
       // Slack accepts about one message per second per channel; EventBridge queues the rest.

@@ -3,10 +3,12 @@ import type { LambdaName } from "../../lambda-src/handlers";
 import { AwsProvider } from "../aws";
 import { CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, TerraformLocal, TerraformOutput, TerraformStack } from "../cdk";
 import type { TrailguardConfig } from "../config";
+import { GLOBAL_EVENTS_REGION } from "../config/regions";
 import {
   buildCatalog,
   CustomRule,
   DetectionGroup,
+  edgePatterns,
   groupDetections,
   groupPattern,
   groupRegions,
@@ -14,12 +16,16 @@ import {
   selectDetections,
   selectionWarnings,
 } from "../detections";
-import { alertTransformer } from "../messages";
-import { AlertRule } from "./alert-rule";
+import { eventBridgeTrustPolicy, invokeApiDestinationsPolicy, putEventsPolicy } from "../iam/eventbridge-role";
+import { AlertProps, alertTransformer, reportTransformer, snsAlertTransformer } from "../messages";
+import { AlarmTopic } from "./alarm-topic";
 import { DeadLetterQueue } from "./dead-letter-queue";
-import { EventBridgeSlackRole } from "./eventbridge-slack-role";
-import { Regions } from "./regional";
+import { Edges } from "./edges";
+import { EventRule } from "./event-rule";
+import { HubBus } from "./hub-bus";
+import { Home, Regions } from "./regional";
 import { Remediation } from "./remediation";
+import { Role } from "./role";
 import { SlackDestination } from "./slack-destination";
 
 /** Tags every taggable resource carries, under the user's own. */
@@ -37,19 +43,34 @@ export interface TrailguardStackProps {
   readonly bundles?: Readonly<Record<LambdaName, string>>;
 }
 
+/** A detection rule on the hub, with the group and outcome it alerts on. */
+export interface HubRule {
+  readonly group: DetectionGroup;
+  readonly outcome: "succeeded" | "failed";
+  readonly rule: EventRule;
+}
+
 /**
- * The whole Terraform stack. In every configured region, on the default bus: one rule per detection group
- * (per outcome where refused attempts matter), each posting a template-built alert to Slack; the
- * remediation Lambda behind the trail group's rule; a rule that forwards the Lambda's code-built report to
- * Slack; a dead-letter queue. Global-service detections only in us-east-1. Once: the IAM roles, and the
- * heartbeat in the home region.
+ * The whole Terraform stack, as edges and one hub.
+ * - Edges, in every configured region (plan addresses keyed by region): default-bus rules that forward the
+ *   CloudTrail calls some detection watches to the hub bus, a dead-letter queue. Global-service calls are
+ *   forwarded from us-east-1 only.
+ * - The hub, in the home region (plain addresses): a bus only trailguard's roles may write to; one rule per
+ *   detection group and outcome, posting a template-built alert to Slack through one connection and API
+ *   destination; the remediation Lambda behind the trail rule; the report rule; the heartbeat.
+ * - Global: the IAM roles (edge, Slack, remediation).
  */
 export class TrailguardStack extends TerraformStack {
   readonly regions: Regions;
+  readonly home: Home;
+  readonly hub: HubBus;
+  readonly edges: Edges;
   readonly slack: SlackDestination;
   readonly remediation?: Remediation;
+  readonly alarms: AlarmTopic;
   /** The detection groups that got rules, in order. */
   readonly groups: readonly DetectionGroup[];
+  readonly hubRules: readonly HubRule[];
   /** Things the user should know that do not stop synth (main.ts prints them). */
   readonly warnings: readonly string[];
 
@@ -60,27 +81,7 @@ export class TrailguardStack extends TerraformStack {
     const tags = { ...BASE_TAGS, ...config.tags };
     const remediate = config.remediation.mode !== "off";
     if (remediate && !props.bundles) throw new Error("remediation needs the bundled Lambdas (bundles)");
-
-    // Resources that name no region (IAM) go through the default provider, in the trail's home region.
-    new AwsProvider(this, "aws", { region: config.homeRegion });
-    this.addOverride("terraform.required_providers.aws", { source: "hashicorp/aws", version: AWS_PROVIDER_CONSTRAINT });
-    // cdktf's default local backend writes an absolute path of the machine that ran synth; state belongs
-    // beside the stack, or in Terraform Cloud when configured.
-    if (config.terraformCloud) {
-      new CloudBackend(this, {
-        organization: config.terraformCloud.organization,
-        hostname: config.terraformCloud.hostname,
-        workspaces: new NamedCloudWorkspace(config.terraformCloud.workspace),
-      });
-    } else {
-      new LocalBackend(this, { path: "terraform.tfstate" });
-    }
-
-    const regions = (this.regions = new Regions(this, config.regions));
-    this.slack = new SlackDestination(this, "slack", { regions, slack: config.slack, namePrefix: prefix });
-
-    const rule = (regionSet: Regions, logicalName: string, suffix: string, description: string, pattern: AlertRule["props"]["pattern"]) =>
-      new AlertRule(this, logicalName, { regions: regionSet, logicalName, ruleName: `${prefix}-${suffix}`, description, pattern, tags });
+    this.backend(config);
 
     // Detections: the catalog, filtered to this deployment's resources, selected, grouped into few rules.
     const catalog = buildCatalog(
@@ -96,84 +97,205 @@ export class TrailguardStack extends TerraformStack {
     const groups = groupDetections(selectDetections(catalog, config.detections));
     this.warnings = selectionWarnings(groups, config.regions);
     this.groups = groups.filter((g) => groupRegions(g, config.regions).length > 0);
-    let globalRegions: Regions | undefined;
-    const regionsOf = (g: DetectionGroup) =>
-      g.scope === "regional" ? regions : (globalRegions ??= new Regions(this, groupRegions(g, config.regions), "global_regions"));
-    const detectionRules = this.groups.flatMap((g) =>
-      g.outcomes.map((outcome) => {
-        const failed = outcome === "failed";
-        const r = rule(
-          regionsOf(g),
-          failed ? `${g.logicalName}_attempt` : g.logicalName,
-          failed ? `${g.key}-attempt` : g.key,
-          `trailguard: ${g.title}${failed ? " (refused attempts)" : ""}: ${g.detections.map((d) => d.id).join(", ")}`,
-          groupPattern(g, outcome),
-        );
-        return { group: g, outcome, rule: r };
-      }),
-    );
-    const tamper = detectionRules.find((r) => r.group.family === "trail" && r.outcome === "succeeded")!.rule;
-    const attempt = detectionRules.find((r) => r.group.family === "trail" && r.outcome === "failed")!.rule;
-    const report = remediate
-      ? rule(regions, "report", "remediation-report", "trailguard: the remediation Lambda's report, forwarded to Slack as built", remediationReportPattern())
-      : undefined;
-    const slackRules = [...detectionRules.map((r) => r.rule), ...(report ? [report] : [])];
 
-    const role = new EventBridgeSlackRole(this, "eventbridge_slack", {
-      name: `${prefix}-eventbridge-slack`,
-      ruleArns: Regions.all(slackRules.map((r) => r.rule), "arn"),
-      apiDestinationArns: Regions.all([this.slack.apiDestination], "arn"),
-      tags,
-    });
+    const home = (this.home = new Home(config.homeRegion));
+    const regions = (this.regions = new Regions(this, config.regions));
+    this.hub = new HubBus(this, "hub", { home, name: prefix, tags });
     // The account, read off an ARN this stack creates: no aws_caller_identity data source, so no API call
     // at plan (and the offline plan in the tests runs the stack as shipped).
-    const account = new TerraformLocal(this, "account_id", Fn.element(Fn.split(":", role.role.arn), 4));
+    const account = new TerraformLocal(this, "account_id", Fn.element(Fn.split(":", this.hub.bus.arn), 4));
     account.overrideLogicalId("account_id");
     const dlq = new DeadLetterQueue(this, "dlq", { regions, name: `${prefix}-dlq`, namePrefix: prefix, account: account.asString, tags });
-    const toSlack = { suffix: "slack", targetId: "slack", destination: this.slack.apiDestination, roleArn: role.role.arn, deadLetterQueue: dlq.queue };
-    for (const { group, outcome, rule: r } of detectionRules) {
-      const transformer = alertTransformer({
-        outcome,
-        severity: group.severity,
-        title: group.title,
-        detectionIds: group.detections.map((d) => d.id),
-        resource: group.resource,
-        channel: config.slack.channel,
-      });
-      r.addTarget({ ...toSlack, input: { transformer } });
-    }
-    // The report's Slack payload was built (and escaped) by the Lambda: no template touches it.
-    report?.addTarget({ ...toSlack, input: { inputPath: "$.detail.slack" } });
+    const homeDlqArn = home.instanceOf(dlq.queue, "arn");
+    this.alarms = new AlarmTopic(this, "alarms", { home, namePrefix: prefix, account: account.asString, email: config.alarms.email, tags });
 
+    // Edges.
+    const edgeRole = new Role(this, "edge_role", {
+      logicalName: "edge",
+      name: `${prefix}-edge`,
+      description: "trailguard: lets the edge rules of every region forward CloudTrail calls to the hub bus",
+      trust: eventBridgeTrustPolicy({ sourceArnLike: `arn:aws:events:*:${account.asString}:rule/${prefix}-edge*`, account: account.asString }),
+      policyName: "forward-to-hub-bus",
+      policy: putEventsPolicy(this.hub.bus.arn),
+      tags,
+    });
+    const detections = this.groups.flatMap((g) => g.detections);
+    const hasGlobal = config.regions.includes(GLOBAL_EVENTS_REGION);
+    this.edges = new Edges(this, "edges", {
+      regions,
+      globalRegions: hasGlobal && detections.some((d) => d.scope === "global") ? new Regions(this, [GLOBAL_EVENTS_REGION], "global_regions") : undefined,
+      patterns: edgePatterns(detections.filter((d) => d.scope === "regional")),
+      globalPatterns: edgePatterns(detections.filter((d) => d.scope === "global")),
+      namePrefix: prefix,
+      hubBusArn: this.hub.bus.arn,
+      roleArn: edgeRole.role.arn,
+      deadLetterQueue: { arnIn: (r) => r.ref(dlq.queue, "arn") },
+      tags,
+    });
+
+    // Hub: Slack, detection rules, report rule.
+    this.slack = new SlackDestination(this, "slack", { home, slack: config.slack, namePrefix: prefix });
+    const slackRole = new Role(this, "eventbridge_slack", {
+      logicalName: "eventbridge_slack",
+      name: `${prefix}-eventbridge-slack`,
+      description: "trailguard: lets the hub's rules post alerts to Slack through the API destination",
+      trust: eventBridgeTrustPolicy({ sourceArnLike: `arn:aws:events:${home.region}:${account.asString}:rule/${prefix}/*`, account: account.asString }),
+      policyName: "invoke-slack-api-destination",
+      policy: invokeApiDestinationsPolicy([this.slack.apiDestination.arn]),
+      tags,
+    });
+    const hubRule = (logicalName: string, suffix: string, description: string, pattern: EventRule["props"]["pattern"]) =>
+      new EventRule(this, logicalName, { placement: home, logicalName, ruleName: `${prefix}-${suffix}`, description, eventBusName: this.hub.bus.name, pattern, tags });
+    const toSlack = { suffix: "slack", targetId: "slack", arn: this.slack.apiDestination.arn, roleArn: slackRole.role.arn, deadLetterQueueArn: homeDlqArn };
+
+    this.hubRules = this.groups.flatMap((group) =>
+      group.outcomes.map((outcome) => {
+        const failed = outcome === "failed";
+        const rule = hubRule(
+          failed ? `${group.logicalName}_attempt` : group.logicalName,
+          failed ? `${group.key}-attempt` : group.key,
+          `trailguard: ${group.title}${failed ? " (refused attempts)" : ""}: ${group.detections.map((d) => d.id).join(", ")}`,
+          groupPattern(group, outcome),
+        );
+        const alert: AlertProps = {
+          outcome,
+          severity: group.severity,
+          title: group.title,
+          detectionIds: group.detections.map((d) => d.id),
+          resource: group.resource,
+          channel: config.slack.channel,
+        };
+        rule.addTarget({ ...toSlack, input: { transformer: alertTransformer(alert) } });
+        // Self-protection alerts also take the independent path: the Slack path may be what was cut.
+        if (group.family === "self" || config.notifications.sns) {
+          rule.addTarget({ suffix: "sns", targetId: "sns", arn: this.alarms.topic.arn, deadLetterQueueArn: homeDlqArn, input: { transformer: snsAlertTransformer(alert) } });
+        }
+        return { group, outcome, rule };
+      }),
+    );
+    const tamper = this.hubRules.find((r) => r.group.family === "trail" && r.outcome === "succeeded")!.rule;
+
+    let remediationRole: string | undefined;
     if (remediate) {
       this.remediation = new Remediation(this, "remediation", {
-        regions,
+        home,
         config,
         account: account.asString,
         bundles: props.bundles!,
-        tamperRule: tamper,
-        deadLetterQueue: dlq,
+        hubBus: { name: prefix, arn: this.hub.bus.arn },
+        deadLetterQueueArn: homeDlqArn,
         tags,
       });
+      this.remediation.invokedBy(tamper);
+      remediationRole = this.remediation.role.arn;
+      // The report's blocks were built (and escaped) by the Lambda; the target writes the channel itself.
+      const report = hubRule("report", "remediation-report", "trailguard: the remediation Lambda's report, posted to Slack", remediationReportPattern());
+      report.addTarget({ ...toSlack, input: { transformer: reportTransformer(config.slack.channel) } });
     }
+    this.hub.restrictWritersTo([edgeRole.role.arn, ...(remediationRole ? [remediationRole] : [])]);
+    this.addAlarms(config);
 
     const output = (name: string, value: unknown, description: string) =>
       new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
-    output("trailguard_regions", config.regions, "Regions that have trailguard rules.");
-    output("trailguard_tamper_rule_arns", Regions.byRegion(tamper.rule, "arn"), "ARN of the rule for successful tamper calls, keyed by region.");
-    output("trailguard_tamper_attempt_rule_arns", Regions.byRegion(attempt.rule, "arn"), "ARN of the rule for refused tamper attempts, keyed by region.");
-    output("trailguard_api_destination_arns", Regions.byRegion(this.slack.apiDestination, "arn"), "ARN of the Slack API destination, keyed by region.");
+    output("trailguard_regions", config.regions, "Regions with edge rules.");
+    output("trailguard_hub_event_bus_arn", this.hub.bus.arn, "The hub event bus, in the home region.");
+    output("trailguard_edge_rule_arns", Regions.byRegion(this.edges.rules[0].rule, "arn"), "ARN of the edge rule, keyed by region.");
     output(
       "trailguard_detection_rule_arns",
-      Object.fromEntries(detectionRules.map(({ rule: r }) => [r.props.logicalName, Regions.byRegion(r.rule, "arn")])),
-      "ARN of every detection rule, keyed by rule then region.",
+      Object.fromEntries(this.hubRules.map(({ rule }) => [rule.props.logicalName, rule.rule.arn])),
+      "ARN of every detection rule on the hub bus, keyed by rule.",
     );
+    output("trailguard_tamper_rule_arn", tamper.rule.arn, "ARN of the hub rule for successful tamper calls.");
+    output("trailguard_api_destination_arn", this.slack.apiDestination.arn, "ARN of the Slack API destination.");
     output("trailguard_dead_letter_queue_urls", Regions.byRegion(dlq.queue, "url"), "Dead-letter queue for undelivered events, keyed by region.");
-    output("trailguard_eventbridge_role_arn", role.role.arn, "IAM role EventBridge assumes to post to Slack.");
+    output("trailguard_edge_role_arn", edgeRole.role.arn, "IAM role the edge rules forward with.");
+    output("trailguard_eventbridge_role_arn", slackRole.role.arn, "IAM role the hub's rules post to Slack with.");
     if (this.remediation) {
-      output("trailguard_remediate_function_arns", Regions.byRegion(this.remediation.remediate, "arn"), "Remediation Lambda, keyed by region.");
-      output("trailguard_heartbeat_function_arn", this.remediation.heartbeat.arn, "Heartbeat Lambda in the home region.");
+      output("trailguard_remediate_function_arn", this.remediation.remediate.arn, "Remediation Lambda, in the home region.");
+      output("trailguard_heartbeat_function_arn", this.remediation.heartbeat.arn, "Heartbeat Lambda, in the home region.");
       output("trailguard_remediation_role_arn", this.remediation.role.arn, "IAM role of the remediation Lambdas.");
+    }
+  }
+
+  /** Alarms on the alert path itself, to the SNS topic. */
+  private addAlarms(config: TrailguardConfig): void {
+    const prefix = config.namePrefix;
+    const FIVE_MINUTES = 300;
+    const hubRules = (metric: string) => ({
+      insightsQuery: `SELECT SUM(${metric}) FROM SCHEMA("AWS/Events", EventBusName, RuleName) WHERE EventBusName = '${prefix}'`,
+    });
+    this.alarms.alarm({
+      logicalName: "dead_letters",
+      suffix: "dead-letters",
+      description: `trailguard: events or invocations that could not be delivered wait in ${prefix}-dlq (${config.homeRegion}); read them, fix the path, redrive`,
+      metrics: [{ namespace: "AWS/SQS", metric: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: `${prefix}-dlq` }, stat: "Maximum" }],
+      periodSeconds: FIVE_MINUTES,
+      comparison: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      treatMissingData: "notBreaching",
+    });
+    this.alarms.alarm({
+      logicalName: "hub_failed_invocations",
+      suffix: "hub-failed-invocations",
+      description: "trailguard: a hub rule could not deliver to Slack, SNS or the Lambda (EventBridge FailedInvocations)",
+      metrics: [hubRules("FailedInvocations")],
+      periodSeconds: FIVE_MINUTES,
+      comparison: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      treatMissingData: "notBreaching",
+    });
+    this.alarms.alarm({
+      logicalName: "hub_sent_to_dlq",
+      suffix: "hub-sent-to-dlq",
+      description: "trailguard: a hub rule gave up on an event and sent it to the dead-letter queue (EventBridge InvocationsSentToDlq)",
+      metrics: [hubRules("InvocationsSentToDlq")],
+      periodSeconds: FIVE_MINUTES,
+      comparison: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      treatMissingData: "notBreaching",
+    });
+    if (!this.remediation) return;
+    const fn = (name: string, metric: string) => ({ namespace: "AWS/Lambda", metric, dimensions: { FunctionName: `${prefix}-${name}` } });
+    for (const metric of ["Errors", "Throttles"]) {
+      this.alarms.alarm({
+        logicalName: `lambda_${metric.toLowerCase()}`,
+        suffix: `lambda-${metric.toLowerCase()}`,
+        description: `trailguard: the remediate or heartbeat Lambda reported ${metric}`,
+        metrics: [fn("remediate", metric), fn("heartbeat", metric)],
+        periodSeconds: FIVE_MINUTES,
+        comparison: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        treatMissingData: "notBreaching",
+      });
+    }
+    const minutes = config.remediation.heartbeatMinutes;
+    this.alarms.alarm({
+      logicalName: "heartbeat_silent",
+      suffix: "heartbeat-silent",
+      description: `trailguard: the heartbeat did not run in two of its ${minutes}-minute periods (schedule rule disabled or deleted, or the Lambda cannot start)`,
+      metrics: [fn("heartbeat", "Invocations")],
+      periodSeconds: minutes * 60,
+      evaluationPeriods: 2,
+      comparison: "LessThanThreshold",
+      threshold: 1,
+      treatMissingData: "breaching",
+    });
+  }
+
+  /** The provider, and state beside the stack or in Terraform Cloud. */
+  private backend(config: TrailguardConfig): void {
+    // Resources that name no region (IAM) go through the default provider, in the home region.
+    new AwsProvider(this, "aws", { region: config.homeRegion });
+    this.addOverride("terraform.required_providers.aws", { source: "hashicorp/aws", version: AWS_PROVIDER_CONSTRAINT });
+    // cdktf's default local backend writes an absolute path of the machine that ran synth.
+    if (config.terraformCloud) {
+      new CloudBackend(this, {
+        organization: config.terraformCloud.organization,
+        hostname: config.terraformCloud.hostname,
+        workspaces: new NamedCloudWorkspace(config.terraformCloud.workspace),
+      });
+    } else {
+      new LocalBackend(this, { path: "terraform.tfstate" });
     }
   }
 }

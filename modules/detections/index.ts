@@ -3,3 +3,4 @@ export * from "./report";
 export * from "./pattern-validation";
 export * from "./catalog";
 export * from "./groups";
+export * from "./edge";

@@ -47,7 +47,7 @@ export function configTable(schema: JsonSchema): string {
 interface StackJson {
   variable?: Record<string, { type?: string; sensitive?: boolean; description?: string }>;
   output?: Record<string, { description?: string }>;
-  resource?: Record<string, Record<string, { for_each?: unknown }>>;
+  resource?: Record<string, Record<string, { for_each?: unknown; region?: unknown }>>;
 }
 
 /** Terraform variables of each Slack mode. */
@@ -66,15 +66,23 @@ export function outputsTable(stack: StackJson): string {
   return ["| output | description |", "| --- | --- |", ...rows].join("\n");
 }
 
-/** The plan addresses one stack creates: per region (`["<region>"]`) and global. */
+/** The plan addresses one stack creates: edges per region (`["<region>"]`), the hub in the home region, IAM. */
 export function resourcesTable(stack: StackJson): string {
   const rows: string[] = [];
+  const where = (body: { for_each?: unknown; region?: unknown }) =>
+    body.for_each === "${toset(local.global_regions)}"
+      ? "edge: us-east-1 only"
+      : body.for_each
+        ? "edge: each region"
+        : typeof body.region === "string"
+          ? "hub: home region"
+          : "global (IAM)";
   for (const [type, byName] of Object.entries(stack.resource ?? {})) {
     for (const [name, body] of Object.entries(byName)) {
-      rows.push(body.for_each ? `| \`${type}.${name}["<region>"]\` | each region |` : `| \`${type}.${name}\` | once (global) |`);
+      rows.push(`| \`${type}.${name}${body.for_each ? '["<region>"]' : ""}\` | ${where(body)} |`);
     }
   }
-  return ["| plan address | instances |", "| --- | --- |", ...rows.sort()].join("\n");
+  return ["| plan address | where |", "| --- | --- |", ...rows.sort()].join("\n");
 }
 
 const BEGIN = (name: string) => `<!-- BEGIN GENERATED: ${name} -->`;

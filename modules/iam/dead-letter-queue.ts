@@ -1,11 +1,12 @@
-import type { PolicyDocument } from "./eventbridge-role";
+import type { PolicyDocument } from "./policy";
 
 /**
  * Queue policy for a target dead-letter queue, after the EventBridge User Guide ("Using dead-letter queues
- * to process undelivered events"): EventBridge may send, only on behalf of rules matching `ruleArnPattern`
- * (this stack's rules in the queue's region and account).
+ * to process undelivered events", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html):
+ * EventBridge may send, only on behalf of rules matching `ruleArnPatterns` (this stack's rules in the
+ * queue's region and account).
  */
-export function deadLetterQueuePolicy(queueArn: string, ruleArnPattern: string): PolicyDocument {
+export function deadLetterQueuePolicy(queueArn: string, ruleArnPatterns: readonly string[]): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -15,7 +16,7 @@ export function deadLetterQueuePolicy(queueArn: string, ruleArnPattern: string):
         Principal: { Service: "events.amazonaws.com" },
         Action: ["sqs:SendMessage"],
         Resource: queueArn,
-        Condition: { ArnLike: { "aws:SourceArn": ruleArnPattern } },
+        Condition: { ArnLike: { "aws:SourceArn": [...ruleArnPatterns] } },
       },
     ],
   };

@@ -1,27 +1,24 @@
-/**
- * IAM documents for the role EventBridge assumes to call the Slack API destinations.
- * Pure builders: ARNs come in (Terraform expressions at synth time), documents come out.
- */
+import type { PolicyDocument } from "./policy";
 
-export interface PolicyStatement {
-  readonly Sid?: string;
-  readonly Effect: "Allow" | "Deny";
-  readonly Principal?: Readonly<Record<string, string | readonly string[]>>;
-  readonly Action: readonly string[];
-  readonly Resource?: string | readonly string[];
-  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
-}
+export type { PolicyDocument, PolicyStatement } from "./policy";
 
-export interface PolicyDocument {
-  readonly Version: "2012-10-17";
-  readonly Statement: readonly PolicyStatement[];
+export interface EventBridgeTrustProps {
+  /**
+   * The rules allowed to use the role, as one ARN pattern (`arn:aws:events:*:<account>:rule/<prefix>-edge*`).
+   * One pattern, not a list of every rule ARN: a role trust policy allows 2,048 characters by default, and
+   * a list grows with regions and rules.
+   */
+  readonly sourceArnLike: string;
+  /** The account ID (a Terraform expression). */
+  readonly account: string;
 }
 
 /**
- * Only EventBridge may assume the role, and only on behalf of trailguard's own rules (aws:SourceArn guards
- * against the confused-deputy problem: another account's rule cannot borrow this role).
+ * Only EventBridge may assume the role, and only on behalf of this account's rules that match the pattern:
+ * `aws:SourceArn` and `aws:SourceAccount` are the confused-deputy guard (IAM User Guide, "The confused
+ * deputy problem", https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
  */
-export function eventBridgeTrustPolicy(ruleArns: readonly string[]): PolicyDocument {
+export function eventBridgeTrustPolicy(p: EventBridgeTrustProps): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -30,23 +27,24 @@ export function eventBridgeTrustPolicy(ruleArns: readonly string[]): PolicyDocum
         Effect: "Allow",
         Principal: { Service: "events.amazonaws.com" },
         Action: ["sts:AssumeRole"],
-        Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
+        Condition: { ArnLike: { "aws:SourceArn": p.sourceArnLike }, StringEquals: { "aws:SourceAccount": p.account } },
       },
     ],
   };
 }
 
-/** The one permission the Slack targets need: invoke this stack's API destinations, nothing else. */
+/** The one permission the Slack targets need: invoke this stack's API destination, nothing else. */
 export function invokeApiDestinationsPolicy(apiDestinationArns: readonly string[]): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "InvokeSlackApiDestinations",
-        Effect: "Allow",
-        Action: ["events:InvokeApiDestination"],
-        Resource: apiDestinationArns,
-      },
-    ],
+    Statement: [{ Sid: "InvokeSlackApiDestination", Effect: "Allow", Action: ["events:InvokeApiDestination"], Resource: [...apiDestinationArns] }],
+  };
+}
+
+/** The one permission the edges need: put events on the hub bus, nothing else. */
+export function putEventsPolicy(busArn: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "ForwardToTheHubBus", Effect: "Allow", Action: ["events:PutEvents"], Resource: busArn }],
   };
 }

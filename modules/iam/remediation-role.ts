@@ -1,5 +1,5 @@
 import type { RemediationMode } from "../../lambda-src/lib/settings";
-import type { PolicyDocument, PolicyStatement } from "./eventbridge-role";
+import type { PolicyDocument, PolicyStatement } from "./policy";
 
 /** Only the Lambda service may assume the remediation role. */
 export function lambdaTrustPolicy(): PolicyDocument {
@@ -14,16 +14,18 @@ export interface RemediationPolicyProps {
   readonly recreateDeletedTrails: boolean;
   /** ARNs of the listed trails. */
   readonly trailArns: readonly string[];
-  /** Default event bus ARN of every region with a remediation Lambda. */
+  /** The bus reports are put on (the hub bus). */
   readonly eventBusArns: readonly string[];
   /** ARNs of the Lambdas' log groups. */
   readonly logGroupArns: readonly string[];
+  /** The on-failure destination of the Lambdas' asynchronous invocations (Lambda sends with the function's role). */
+  readonly failureQueueArns: readonly string[];
 }
 
 /**
  * What the remediation Lambdas may do, and nothing more: read and restore the listed trails (reads only in
  * dry run), find a trail by name (DescribeTrails has no resource type: it needs "*"), report on the
- * default bus, and write their own logs.
+ * hub bus, hand failed invocations to the dead-letter queue, and write their own logs.
  */
 export function remediationPolicy(p: RemediationPolicyProps): PolicyDocument {
   const statements: PolicyStatement[] = [
@@ -41,8 +43,9 @@ export function remediationPolicy(p: RemediationPolicyProps): PolicyDocument {
     });
   }
   statements.push(
-    { Sid: "ReportOnTheDefaultBus", Effect: "Allow", Action: ["events:PutEvents"], Resource: p.eventBusArns },
-    { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: p.logGroupArns },
+    { Sid: "ReportOnTheHubBus", Effect: "Allow", Action: ["events:PutEvents"], Resource: [...p.eventBusArns] },
+    { Sid: "SendFailedInvocations", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [...p.failureQueueArns] },
+    { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [...p.logGroupArns] },
   );
   return { Version: "2012-10-17", Statement: statements };
 }

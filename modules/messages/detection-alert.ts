@@ -38,15 +38,24 @@ const consoleUrl = text`https://${CT.region}.console.aws.amazon.com/cloudtrail/h
 const mrkdwn = (t: TemplateValue) => ({ type: "mrkdwn", text: t });
 const join = (fields: readonly EventField[]): Text => new Text(fields);
 
+const resourceOf = (p: AlertProps): Text | undefined => (p.outcome === "succeeded" && p.resource.length > 0 ? join(p.resource) : undefined);
+
+/** One line: severity, title, call, resource, account, region, principal. Slack's fallback text, and SNS's message. */
+function summaryLine(p: AlertProps): Text {
+  const severity = p.severity.toUpperCase();
+  const resource = resourceOf(p);
+  const on = resource ? text` on ${resource}` : text``;
+  return p.outcome === "succeeded"
+    ? text`${severity} ${p.title}: ${CT.eventName}${on} in account ${CT.account} (${CT.region}) by ${principal}`
+    : text`${severity} ${p.title}, refused: ${CT.eventName} in account ${CT.account} (${CT.region}) by ${principal}, error ${CT.errorCode}`;
+}
+
 /** The Block Kit payload, with placeholders. */
 export function alertTemplate(p: AlertProps): TemplateValue {
   const succeeded = p.outcome === "succeeded";
   const severity = p.severity.toUpperCase();
-  const resource = succeeded && p.resource.length > 0 ? join(p.resource) : undefined;
-  const on = resource ? text` on ${resource}` : text``;
-  const fallback = succeeded
-    ? text`${severity} ${p.title}: ${CT.eventName}${on} in account ${CT.account} (${CT.region}) by ${principal}`
-    : text`${severity} ${p.title}, refused: ${CT.eventName} in account ${CT.account} (${CT.region}) by ${principal}, error ${CT.errorCode}`;
+  const resource = resourceOf(p);
+  const fallback = summaryLine(p);
   const header = succeeded
     ? text`${EMOJI[p.severity]} ${severity} · ${p.title}`
     : text`${EMOJI[p.severity]} ${severity} · ${p.title} (refused attempt)`;
@@ -82,4 +91,18 @@ export function alertTemplate(p: AlertProps): TemplateValue {
 /** The input transformer for a rule of this outcome. */
 export function alertTransformer(p: AlertProps): InputTransformer {
   return buildInputTransformer(alertTemplate(p), p.outcome);
+}
+
+/**
+ * The same alert as plain text, for the SNS topic (email shows the raw body): the summary line, the event
+ * time and ID, and the console link, built from the same fields by the same rules (a quoted string whose
+ * placeholders are AWS-constrained fields only).
+ */
+export function alertPlainText(p: AlertProps): Text {
+  return text`trailguard: ${summaryLine(p)}. Time ${CT.eventTime} UTC, CloudTrail event ${CT.eventId}, detections ${p.detectionIds.join(", ")}. ${consoleUrl}`;
+}
+
+/** The input transformer of an SNS target. */
+export function snsAlertTransformer(p: AlertProps): InputTransformer {
+  return buildInputTransformer(alertPlainText(p), p.outcome);
 }

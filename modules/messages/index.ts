@@ -1,3 +1,4 @@
 export * from "./event-fields";
 export * from "./input-transformer";
 export * from "./detection-alert";
+export * from "./report-transformer";

@@ -2,14 +2,15 @@ import type { RemediationSettings } from "../../lambda-src/lib/settings";
 import type { TrailguardConfig } from "../config";
 
 /** Lambda environment variables are limited to 4 KB in all; leave room for the others. */
-const MAX_SETTINGS_BYTES = 3500;
+export const MAX_SETTINGS_BYTES = 3500;
 
-/** The JSON the Lambda reads from TRAILGUARD_SETTINGS: known-good trails, mode, Slack channel. No secret. */
-export function remediationSettings(config: TrailguardConfig): RemediationSettings {
+/** The JSON the Lambda reads from TRAILGUARD_SETTINGS: known-good trails, mode, Slack channel, report bus. No secret. */
+export function remediationSettings(config: TrailguardConfig, reportEventBus: string): RemediationSettings {
   const settings: RemediationSettings = {
     mode: config.remediation.mode,
     recreateDeletedTrails: config.remediation.recreateDeletedTrails,
     slackChannel: config.slack.channel,
+    reportEventBus,
     trails: config.trails.map((t) => ({
       name: t.name,
       homeRegion: t.homeRegion,

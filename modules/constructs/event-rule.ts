@@ -1,25 +1,29 @@
 import { Construct } from "constructs";
 import { CloudwatchEventRule, CloudwatchEventTarget } from "../aws";
-import type { ITerraformResource } from "../cdk";
 import type { PatternObject } from "../detections";
 import type { InputTransformer } from "../messages";
 import { hclLiteral } from "./hcl";
-import { Regions } from "./regional";
+import type { Placement } from "./regional";
 
-export interface AlertRuleProps {
-  readonly regions: Regions;
-  /** Terraform logical name, e.g. "tamper": plan addresses read aws_cloudwatch_event_rule.tamper["eu-west-1"]. */
+export interface EventRuleProps {
+  readonly placement: Placement;
+  /** Terraform logical name: plan addresses read aws_cloudwatch_event_rule.<logicalName>. */
   readonly logicalName: string;
-  /** Rule name in AWS (same in every region; rules are regional). */
+  /** Rule name in AWS. */
   readonly ruleName: string;
   readonly description: string;
-  readonly pattern: PatternObject;
+  /** "default" (where AWS services publish) or the hub bus's name. */
+  readonly eventBusName: string;
+  /** What the rule matches; a rule has a pattern or a schedule. */
+  readonly pattern?: PatternObject;
+  /** `rate(5 minutes)`: scheduled rules exist only on the default bus. */
+  readonly scheduleExpression?: string;
   readonly tags: Readonly<Record<string, string>>;
 }
 
 /**
  * EventBridge's default retry policy, written out so the plan shows it: Slack outages last hours, and a
- * late tamper alert is still worth having. What still fails lands in the region's dead-letter queue.
+ * late tamper alert is still worth having. What still fails lands in the rule's dead-letter queue.
  */
 export const TARGET_RETRY = { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 } as const;
 
@@ -30,50 +34,54 @@ export interface TargetProps {
   /** Appended to the rule's logical name: tamper + "_slack" -> aws_cloudwatch_event_target.tamper_slack. */
   readonly suffix: string;
   readonly targetId: string;
-  /** The same region's instance of this resource is the target. */
-  readonly destination: ITerraformResource;
+  /** ARN of the target (API destination, Lambda, event bus, SNS topic) in a form valid for every instance. */
+  readonly arn: string;
   readonly input?: TargetInput;
   readonly roleArn?: string;
-  /** The same region's instance of this queue receives what could not be delivered. */
-  readonly deadLetterQueue: ITerraformResource;
+  /** Receives what could not be delivered; must be in the rule's region. */
+  readonly deadLetterQueueArn: string;
 }
 
-/** A rule on the default bus in every region; targets are added with {@link AlertRule.addTarget}. */
-export class AlertRule extends Construct {
+/** A rule with its targets, placed in every region of a list or once in the hub's region. */
+export class EventRule extends Construct {
   readonly rule: CloudwatchEventRule;
-  readonly props: AlertRuleProps;
+  readonly props: EventRuleProps;
+  readonly targets: CloudwatchEventTarget[] = [];
 
-  constructor(scope: Construct, id: string, props: AlertRuleProps) {
+  constructor(scope: Construct, id: string, props: EventRuleProps) {
     super(scope, id);
     this.props = props;
+    const { placement } = props;
+    if ((props.pattern === undefined) === (props.scheduleExpression === undefined)) {
+      throw new Error(`rule ${props.ruleName}: give exactly one of pattern and scheduleExpression`);
+    }
     this.rule = new CloudwatchEventRule(this, "rule", {
-      forEach: props.regions.iterator,
-      region: props.regions.region,
+      forEach: placement.forEach,
+      region: placement.region,
       name: props.ruleName,
       description: props.description,
-      // CloudTrail and other AWS services publish only to the default bus.
-      eventBusName: "default",
-      eventPattern: hclLiteral(JSON.stringify(props.pattern)),
+      eventBusName: props.eventBusName,
+      eventPattern: props.pattern && hclLiteral(JSON.stringify(props.pattern)),
+      scheduleExpression: props.scheduleExpression,
       state: "ENABLED",
       tags: { ...props.tags },
     });
     this.rule.overrideLogicalId(props.logicalName);
   }
 
-  /** Target the same region's instance of `destination` (a Slack API destination, a Lambda function). */
   addTarget(t: TargetProps): CloudwatchEventTarget {
-    const { regions } = this.props;
+    const { placement } = this.props;
     const input = t.input;
     const target = new CloudwatchEventTarget(this, t.suffix, {
-      forEach: regions.iterator,
-      region: regions.region,
-      rule: regions.sameRegion(this.rule, "name"),
-      eventBusName: "default",
+      forEach: placement.forEach,
+      region: placement.region,
+      rule: placement.ref(this.rule, "name"),
+      eventBusName: this.props.eventBusName,
       targetId: t.targetId,
-      arn: regions.sameRegion(t.destination, "arn"),
+      arn: t.arn,
       roleArn: t.roleArn,
       retryPolicy: TARGET_RETRY,
-      deadLetterConfig: { arn: regions.sameRegion(t.deadLetterQueue, "arn") },
+      deadLetterConfig: { arn: t.deadLetterQueueArn },
       inputTransformer:
         input && "transformer" in input
           ? { inputPaths: { ...input.transformer.inputPaths }, inputTemplate: hclLiteral(input.transformer.inputTemplate) }
@@ -81,6 +89,7 @@ export class AlertRule extends Construct {
       inputPath: input && "inputPath" in input ? input.inputPath : undefined,
     });
     target.overrideLogicalId(`${this.props.logicalName}_${t.suffix}`);
+    this.targets.push(target);
     return target;
   }
 }
