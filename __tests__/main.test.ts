@@ -76,6 +76,16 @@ describe("npm start", () => {
     expect(existsSync(join(outdir, "stacks", "trailguard", "cdk.tf.json"))).toBe(true);
   });
 
+  test("a config whose stack would break an AWS quota at apply fails synth, names the resource and the quota, and writes nothing", async () => {
+    const outdir = freshOutdir();
+    const tags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`Tag${i}`, "x"]));
+    const r = await start(JSON.stringify({ slack: { channel: "C0123ABCDEF" }, regions: ["us-east-1"], tags }), outdir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("aws_cloudwatch_event_bus.hub: the tags per resource would be 51 tags, over AWS's quota of 50");
+    expect(r.stdout).toBe("");
+    expect(existsSync(outdir)).toBe(false);
+  });
+
   test("a missing config file fails the same way", async () => {
     const outdir = freshOutdir();
     const r = await start(undefined, outdir);

@@ -18,6 +18,7 @@ import {
 } from "../detections";
 import { eventBridgeTrustPolicy, invokeApiDestinationsPolicy, putEventsPolicy } from "../iam/eventbridge-role";
 import { AlertProps, alertTransformer, reportTransformer, snsAlertTransformer } from "../messages";
+import { describeProblem, preflight } from "../quotas";
 import { AlarmTopic } from "./alarm-topic";
 import { DeadLetterQueue } from "./dead-letter-queue";
 import { Edges } from "./edges";
@@ -194,6 +195,9 @@ export class TrailguardStack extends TerraformStack {
     }
     this.hub.restrictWritersTo([edgeRole.role.arn, ...(remediationRole ? [remediationRole] : [])]);
     this.addAlarms(config);
+    // Before anything is written: no synthesized document may break an AWS quota at apply.
+    const longestRegion = [...config.regions].sort((a, b) => b.length - a.length)[0];
+    this.node.addValidation({ validate: () => preflight(this.toTerraform(), longestRegion).map(describeProblem) });
 
     const output = (name: string, value: unknown, description: string) =>
       new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);

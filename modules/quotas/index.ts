@@ -1,0 +1,3 @@
+export * from "./quotas";
+export * from "./preflight";
+export * from "./worst-case";
