@@ -1,5 +1,3 @@
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import {
   buildCatalog,
   CatalogContext,
@@ -10,18 +8,9 @@ import {
   PatternObject,
 } from "../modules/detections";
 import { matchesPattern } from "./helpers/eventbridge-pattern";
-import { CloudTrailEvent, FIXTURES_DIR, isFailed, loadFixture, tamperFixtures } from "./helpers/fixtures";
+import { asTrailguardOwn, catalogFixtures, CloudTrailEvent, isFailed, loadFixture, readOnly } from "./helpers/fixtures";
 
-const CATALOG_DIR = join(FIXTURES_DIR, "catalog");
-/** Real records per family (sources in each folder's README.md), plus the trail fixtures one level up. */
-const FIXTURES: [string, CloudTrailEvent][] = [
-  ...tamperFixtures(),
-  ...readdirSync(CATALOG_DIR).flatMap((family) =>
-    readdirSync(join(CATALOG_DIR, family))
-      .filter((f) => f.endsWith(".json"))
-      .map((f): [string, CloudTrailEvent] => [`catalog/${family}/${f}`, loadFixture(join("catalog", family, f))]),
-  ),
-];
+const FIXTURES = catalogFixtures();
 
 const ANY: CatalogContext = { namePrefix: "trailguard", trailBuckets: [], trailKeys: [], trailLogGroups: [] };
 const outcome = (e: CloudTrailEvent) => (isFailed(e) ? "failed" : "succeeded");
@@ -40,20 +29,6 @@ function contextFor(e: CloudTrailEvent): CatalogContext {
   const key = p.keyId && !p.keyId.startsWith("arn:") ? `arn:aws:kms:${e.region}:${e.account}:key/${p.keyId}` : p.keyId;
   return { ...ANY, trailBuckets: p.bucketName ? [p.bucketName] : [], trailKeys: key ? [key] : [], trailLogGroups: p.logGroupName ? [p.logGroupName] : [] };
 }
-/** A self-family record with its resource renamed into trailguard's namespace (trailguard-<name>). */
-function asTrailguardOwn(e: CloudTrailEvent): CloudTrailEvent {
-  const copy: CloudTrailEvent = structuredClone(e);
-  const p = copy.detail.requestParameters as Record<string, unknown>;
-  for (const k of ["name", "rule"]) if (typeof p[k] === "string") p[k] = `trailguard-${p[k]}`;
-  if (typeof p.functionName === "string") p.functionName = (p.functionName as string).replace(/^(arn:.*:function:)?(.*)$/, "$1trailguard-$2");
-  return copy;
-}
-const readOnly = (e: CloudTrailEvent): CloudTrailEvent => {
-  const copy: CloudTrailEvent = structuredClone(e);
-  copy.detail.eventName = `Get${String(e.detail.eventName).replace(/^(Delete|Put|Update|Disable|Stop|Schedule|Remove|Leave|Deauthorize)/, "")}`;
-  return copy;
-};
-
 describe.each(buildCatalog(ANY).map((d) => [d.id, d] as const))("detection %s", (id, base) => {
   const records = FIXTURES.filter(([, e]) => sameCall(base, e));
 

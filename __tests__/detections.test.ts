@@ -87,14 +87,33 @@ describe("selection", () => {
 
   test("include takes ids or families; exclude wins; the trail family always stays", () => {
     const selected = selectDetections(catalog, { include: ["trail", "flow-logs-deleted", "self"], exclude: ["self-lambda", "trail-delete"] });
-    expect(ids(selected)).toEqual([...ids(TRAIL_DETECTIONS), "self-eventbridge", "flow-logs-deleted"]);
+    expect(ids(selected)).toEqual([
+      ...ids(TRAIL_DETECTIONS),
+      "self-eventbridge",
+      "self-queue",
+      "self-alarm-topic",
+      "self-alarms",
+      "self-logs",
+      "self-iam",
+      "flow-logs-deleted",
+    ]);
   });
 
-  test("each group has one severity and outcome policy, and few rules: 4 by default, 7 with everything", () => {
+  test("each group has one severity and outcome policy, and few rules: 6 by default, 9 with everything", () => {
     const count = (include: string[]) =>
       groupDetections(selectDetections(catalog, { include, exclude: [] })).reduce((n, g) => n + g.outcomes.length, 0);
-    expect(count([...DEFAULT_INCLUDE])).toBe(4); // tamper, tamper_attempt, delivery, self
-    expect(count([...DEFAULT_INCLUDE, "adjacent"])).toBe(7); // + adjacent, adjacent_global (x2 outcomes)
+    expect(count([...DEFAULT_INCLUDE])).toBe(6); // tamper, tamper_attempt, delivery, self, self_2, self_global
+    expect(count([...DEFAULT_INCLUDE, "adjacent"])).toBe(9); // + adjacent, adjacent_global (x2 outcomes)
+  });
+
+  test("a family whose pattern would pass 2,048 characters is split into rules that fit, in catalog order", () => {
+    const groups = groupDetections(selectDetections(catalog, { include: ["self"], exclude: [] })).filter((g) => g.family === "self");
+    expect(groups.map((g) => [g.key, g.logicalName, g.detections.map((d) => d.id)])).toEqual([
+      ["self", "self", ["self-eventbridge", "self-lambda", "self-queue", "self-alarm-topic"]],
+      ["self-2", "self_2", ["self-alarms", "self-logs"]],
+      ["self-global", "self_global", ["self-iam"]],
+    ]);
+    for (const g of groups) expect(JSON.stringify(groupPattern(g, "succeeded")).length).toBeLessThanOrEqual(2048);
   });
 
   test("global detections get a rule only in us-east-1, and a warning when us-east-1 is not configured", () => {

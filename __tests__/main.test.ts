@@ -39,12 +39,13 @@ describe("npm start", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(existsSync(join(outdir, "stacks", "trailguard", "cdk.tf.json"))).toBe(true);
-    // An edge region: the edge rule, its target, the dead-letter queue and its policy. The home region adds
-    // the hub: 6 rules (tamper, tamper_attempt, delivery, self, report, heartbeat), 8 targets, 35 resources.
+    // An edge region: the edge rule, its target, the dead-letter queue and its policy. us-east-1 adds the
+    // global-service edge (IAM) and the hub: 8 rules (tamper, tamper_attempt, delivery, self, self_2,
+    // self_global, report, heartbeat), 12 targets, 41 resources.
     expect(r.stdout).toMatch(/^eu-west-1 +1 +1 +4$/m);
-    expect(r.stdout).toMatch(/^us-east-1 +7 +9 +39$/m);
-    expect(r.stdout).toContain("17 regions: 23 rules, 25 targets, 103 regional resources");
-    expect(r.stdout).toContain("total: 109 resources");
+    expect(r.stdout).toMatch(/^us-east-1 +10 +14 +47$/m);
+    expect(r.stdout).toContain("17 regions: 26 rules, 30 targets, 111 regional resources");
+    expect(r.stdout).toContain("total: 117 resources");
     expect(existsSync(join(outdir, "stacks", "trailguard", "assets"))).toBe(true);
   });
 

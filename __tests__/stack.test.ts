@@ -30,7 +30,7 @@ describe("edges: every configured region, default bus, only what the hub needs",
   });
 
   test("exactly these resources have one instance per region, keyed by region, in that region", () => {
-    const regional = instances(stack).filter(([, n]) => n > 1).map(([a]) => a).sort();
+    const regional = instances(stack).filter(([a]) => stack.resource[a.split(".")[0]][a.split(".")[1]].for_each === "${toset(local.regions)}").map(([a]) => a).sort();
     expect(regional).toEqual(EDGE.map(([t, n]) => `${t}.${n}`).sort());
     for (const [type, name] of EDGE) {
       expect(res(type, name).for_each).toBe("${toset(local.regions)}");
@@ -43,7 +43,7 @@ describe("edges: every configured region, default bus, only what the hub needs",
     expect(edge.event_bus_name).toBe("default");
     const pattern = JSON.parse(edge.event_pattern);
     expect(pattern["detail-type"]).toEqual(["AWS API Call via CloudTrail"]);
-    expect(pattern.$or.map((c: any) => c.source[0])).toEqual(["aws.cloudtrail", "aws.events", "aws.kms", "aws.lambda", "aws.logs", "aws.s3"]);
+    expect(pattern.$or.map((c: any) => c.source[0])).toEqual(["aws.cloudtrail", "aws.events", "aws.kms", "aws.lambda", "aws.logs", "aws.monitoring", "aws.s3", "aws.sns", "aws.sqs"]);
     expect(pattern.$or[0].detail).toEqual({
       eventName: ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors", "StopEventDataStoreIngestion", "DeleteEventDataStore"],
     });
@@ -70,15 +70,24 @@ describe("edges: every configured region, default bus, only what the hub needs",
     );
   });
 
-  test("no global-service detection is selected by default, so there is no us-east-1-only edge", () => {
-    expect(stack.resource.aws_cloudwatch_event_rule).not.toHaveProperty("edge_global");
-    expect(stack.locals).not.toHaveProperty("global_regions");
+  test("changes to trailguard's IAM roles (a global service) are forwarded by a second edge rule, in us-east-1 only", () => {
+    expect(stack.locals.global_regions).toEqual(["us-east-1"]);
+    expect(res("aws_cloudwatch_event_rule", "edge_global")).toMatchObject({ name: "trailguard-edge-global", for_each: "${toset(local.global_regions)}" });
+    expect(JSON.parse(res("aws_cloudwatch_event_rule", "edge_global").event_pattern)).toEqual({
+      source: ["aws.iam"],
+      "detail-type": ["AWS API Call via CloudTrail"],
+      detail: {
+        eventName: ["PutRolePolicy", "DeleteRolePolicy", "AttachRolePolicy", "DetachRolePolicy", "UpdateAssumeRolePolicy", "DeleteRole", "PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary"],
+      },
+    });
+    expect(res("aws_cloudwatch_event_target", "edge_global_hub").dead_letter_config.arn).toBe("${aws_sqs_queue.dlq[each.key].arn}");
   });
 });
 
 describe("hub: the home region only, plain addresses", () => {
   test("every resource that is not an edge or IAM is a single instance in the home region", () => {
     const EDGE_OR_IAM = /^(aws_iam_|aws_cloudwatch_event_rule\.edge|aws_cloudwatch_event_target\.edge|aws_sqs_queue)/;
+    expect(instances(stack).filter(([a]) => !EDGE_OR_IAM.test(a))).toHaveLength(41); // the hub: bus and policy, 8 rules, 12 targets, Slack, Lambdas, topic, key, 6 alarms
     for (const [address] of instances(stack).filter(([a]) => !EDGE_OR_IAM.test(a))) {
       const [type, name] = address.split(".");
       expect([address, res(type, name).for_each, res(type, name).region]).toEqual([address, undefined, "us-east-1"]);
@@ -153,7 +162,7 @@ describe("hub: the home region only, plain addresses", () => {
   test("notifications.sns sends every detection alert to the topic too", () => {
     const all = synthStack({ ...CHANNEL_CONFIG, notifications: { sns: true } });
     expect(Object.keys(all.resource.aws_cloudwatch_event_target).filter((k) => k.endsWith("_sns")).sort()).toEqual(
-      ["delivery_sns", "self_sns", "tamper_attempt_sns", "tamper_sns"],
+      ["delivery_sns", "self_2_sns", "self_global_sns", "self_sns", "tamper_attempt_sns", "tamper_sns"],
     );
   });
 });
@@ -346,7 +355,7 @@ describe("remediation", () => {
     expect(off.resource).not.toHaveProperty("aws_lambda_function");
     expect(off.resource).not.toHaveProperty("aws_lambda_permission");
     expect(Object.keys(off.resource.aws_iam_role).sort()).toEqual(["edge", "eventbridge_slack"]);
-    expect(Object.keys(off.resource.aws_cloudwatch_event_rule).sort()).toEqual(["delivery", "edge", "self", "tamper", "tamper_attempt"]);
+    expect(Object.keys(off.resource.aws_cloudwatch_event_rule).sort()).toEqual(["delivery", "edge", "edge_global", "self", "self_2", "self_global", "tamper", "tamper_attempt"]);
     expect(Object.keys(off.resource.aws_cloudwatch_metric_alarm).sort()).toEqual(["dead_letters", "hub_failed_invocations", "hub_sent_to_dlq"]);
     expect(off.resource.aws_cloudwatch_event_bus_policy.hub.policy).toContain('"AWS" = [aws_iam_role.edge.arn]');
   });
@@ -464,9 +473,9 @@ describe("detection rules", () => {
   });
   const rules = everything.resource.aws_cloudwatch_event_rule;
 
-  test("one hub rule per family (and outcome where attempts matter); two edge rules", () => {
+  test("one hub rule per family (and outcome where attempts matter, and where a family's pattern outgrows the quota); edge rules packed to fit", () => {
     expect(Object.keys(rules).sort()).toEqual(
-      ["adjacent", "adjacent_global", "adjacent_global_attempt", "custom_t2_micro", "custom_t2_micro_attempt", "delivery", "edge", "edge_global", "heartbeat", "report", "self", "tamper", "tamper_attempt"].sort(),
+      ["adjacent", "adjacent_global", "adjacent_global_attempt", "custom_t2_micro", "custom_t2_micro_attempt", "delivery", "edge", "edge_2", "edge_global", "heartbeat", "report", "self", "self_2", "self_global", "tamper", "tamper_attempt"].sort(),
     );
     expect(rules.delivery).not.toHaveProperty("for_each");
     expect(rules.edge.for_each).toBe("${toset(local.regions)}");
@@ -475,11 +484,10 @@ describe("detection rules", () => {
   test("global-service calls are forwarded from us-east-1 only; the hub rule matches them wherever they came from", () => {
     expect(everything.locals.global_regions).toEqual(["us-east-1"]);
     expect(rules.edge_global.for_each).toBe("${toset(local.global_regions)}");
-    expect(JSON.parse(rules.edge_global.event_pattern)).toEqual({
-      source: ["aws.organizations"],
-      "detail-type": ["AWS API Call via CloudTrail"],
-      detail: { eventName: ["LeaveOrganization"] },
-    });
+    expect(JSON.parse(rules.edge_global.event_pattern).$or.map((c: any) => [c.source[0], c.detail.eventName.length])).toEqual([
+      ["aws.iam", 8],
+      ["aws.organizations", 1],
+    ]);
     expect(rules.adjacent_global).not.toHaveProperty("for_each");
     expect(JSON.parse(rules.adjacent_global.event_pattern).detail.eventName).toEqual(["LeaveOrganization"]);
   });

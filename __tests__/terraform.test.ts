@@ -50,8 +50,9 @@ describeTf(`offline terraform on the synthesized stack, AWS provider 5.100.0 mir
         const base = `${type}.${name}`;
         if (body.for_each) {
           const keys = addresses.filter((a) => a.startsWith(`${base}[`)).map((a) => a.slice(base.length));
-          expect([base, keys.sort()]).toEqual([base, DEFAULT_REGIONS.map((r) => `["${r}"]`).sort()]);
-          expected += DEFAULT_REGIONS.length;
+          const regions = body.for_each === "${toset(local.global_regions)}" ? ["us-east-1"] : [...DEFAULT_REGIONS];
+          expect([base, keys.sort()]).toEqual([base, regions.map((r) => `["${r}"]`).sort()]);
+          expected += regions.length;
         } else {
           expect(addresses).toContain(base);
           expected += 1;
@@ -71,7 +72,7 @@ describeTf(`offline terraform on the synthesized stack, AWS provider 5.100.0 mir
     expect(planText).toContain(`Plan: ${expected} to add, 0 to change, 0 to destroy`);
   });
 
-  test("17 regions: at most 6 resources in an edge region, under 130 in all", () => {
+  test("17 regions: 4 resources in an edge region, 6 in us-east-1's edge, under 130 in all", () => {
     const addresses: string[] = planJson.resource_changes.map((r: any) => r.address);
     expect(addresses.filter((a) => a.endsWith('["eu-west-1"]'))).toEqual([
       'aws_cloudwatch_event_rule.edge["eu-west-1"]',
@@ -79,7 +80,8 @@ describeTf(`offline terraform on the synthesized stack, AWS provider 5.100.0 mir
       'aws_sqs_queue.dlq["eu-west-1"]',
       'aws_sqs_queue_policy.dlq["eu-west-1"]',
     ]);
-    expect(addresses.length).toBe(109);
+    expect(addresses.filter((a) => a.endsWith('["us-east-1"]'))).toHaveLength(6);
+    expect(addresses.length).toBe(117);
   });
 
   test("the planned target gets the input template and role from the stack", () => {
@@ -204,9 +206,9 @@ describeTf(`offline terraform, 1 and 34 regions${skipped}`, () => {
   const ALL = [...DEFAULT_REGIONS, ...OPT_IN_REGIONS];
 
   test.each([
-    ["1 region", ["us-east-1"], 41 + 4],
-    ["34 regions", ALL, 41 + 4 * 34],
-  ] as const)("%s: the plan passes and adds the hub once and 4 resources per edge region", (_label, regions, total) => {
+    ["1 region", ["us-east-1"], 49 + 4],
+    ["34 regions", ALL, 49 + 4 * 34],
+  ] as const)("%s: the plan passes: 49 once (6 IAM, 41 hub, us-east-1's global edge rule and target), 4 per edge region", (_label, regions, total) => {
     const tf = new OfflineTerraform(synthToDisk({ ...CHANNEL_CONFIG, regions: [...regions] }, mkdtempSync(join(tmpdir(), "tg-synth-"))));
     tf.ok(["init", "-input=false", "-no-color"]);
     const text = tf.ok(["plan", "-input=false", "-no-color"], { slack_token: TEST_TOKEN });

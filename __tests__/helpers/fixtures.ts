@@ -31,6 +31,19 @@ export function tamperFixtures(): [string, CloudTrailEvent][] {
   return allFixtures().filter(([, e]) => e.detail.eventSource === "cloudtrail.amazonaws.com");
 }
 
+/** Real records per family (sources in each folder's README.md), plus the fixtures one level up. */
+export function catalogFixtures(): [string, CloudTrailEvent][] {
+  const dir = join(FIXTURES_DIR, "catalog");
+  return [
+    ...allFixtures(),
+    ...readdirSync(dir).flatMap((family) =>
+      readdirSync(join(dir, family))
+        .filter((f) => f.endsWith(".json"))
+        .map((f): [string, CloudTrailEvent] => [`catalog/${family}/${f}`, loadFixture(join("catalog", family, f))]),
+    ),
+  ];
+}
+
 export const isFailed = (e: CloudTrailEvent) => "errorCode" in e.detail;
 
 /** Strings a caller can put in the fields they control, each aimed at a way to break JSON or Slack. */
@@ -70,3 +83,22 @@ export function byAwsService(base: CloudTrailEvent): CloudTrailEvent {
   e.detail.userAgent = "cloudformation.amazonaws.com";
   return e;
 }
+
+/** A self-family record with its resource renamed into trailguard's namespace (trailguard-<name>). */
+export function asTrailguardOwn(e: CloudTrailEvent): CloudTrailEvent {
+  const copy: CloudTrailEvent = structuredClone(e);
+  const p = (copy.detail.requestParameters ?? {}) as Record<string, unknown>; // LeaveOrganization has none
+  for (const k of ["name", "rule", "roleName", "alarmName"]) if (typeof p[k] === "string") p[k] = `trailguard-${p[k]}`;
+  if (Array.isArray(p.alarmNames)) p.alarmNames = p.alarmNames.map((n) => `trailguard-${n}`);
+  if (typeof p.functionName === "string") p.functionName = (p.functionName as string).replace(/^(arn:.*:function:)?(.*)$/, "$1trailguard-$2");
+  // The last segment of a queue URL or topic ARN is the resource's name.
+  for (const k of ["queueUrl", "topicArn"]) if (typeof p[k] === "string") p[k] = (p[k] as string).replace(/([/:])([^/:]+)$/, "$1trailguard-$2");
+  if (typeof p.logGroupName === "string") p.logGroupName = `/aws/lambda/trailguard-${p.logGroupName}`;
+  return copy;
+}
+export const readOnly = (e: CloudTrailEvent): CloudTrailEvent => {
+  const copy: CloudTrailEvent = structuredClone(e);
+  copy.detail.eventName = `Get${String(e.detail.eventName).replace(/^(Delete|Put|Update|Disable|Stop|Schedule|Remove|Leave|Deauthorize)/, "")}`;
+  return copy;
+};
+

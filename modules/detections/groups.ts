@@ -1,5 +1,6 @@
 import type { EventField } from "../messages";
 import { GLOBAL_EVENTS_REGION } from "../config/regions";
+import { EVENT_PATTERN_MAX_CHARS } from "./edge";
 import { CallOutcome, CLOUDTRAIL_DETAIL_TYPE, cloudTrailCallPattern, Matcher, PatternObject } from "./event-pattern";
 import type { Detection, Family, Severity } from "./catalog";
 
@@ -53,27 +54,49 @@ export function groupDetections(selected: readonly Detection[]): DetectionGroup[
     const key = d.family === "custom" ? `custom-${d.id}` : `${d.family}${d.scope === "global" ? "-global" : ""}`;
     byKey.set(key, [...(byKey.get(key) ?? []), d]);
   }
-  return [...byKey.entries()].map(([key, detections]) => {
-    const [first] = detections;
-    for (const d of detections) {
-      if (d.severity !== first.severity || d.outcomes !== first.outcomes) {
-        throw new Error(`detections ${first.id} and ${d.id} share rule ${key} but differ in severity or outcomes`);
-      }
+  return [...byKey.entries()].flatMap(([key, detections]) => fitToPatternQuota(makeGroup(key, detections)));
+}
+
+function makeGroup(key: string, detections: readonly Detection[], part = 1): DetectionGroup {
+  const [first] = detections;
+  for (const d of detections) {
+    if (d.severity !== first.severity || d.outcomes !== first.outcomes) {
+      throw new Error(`detections ${first.id} and ${d.id} share rule ${key} but differ in severity or outcomes`);
     }
-    const resource = [...new Map(detections.flatMap((d) => d.resource).map((f) => [f.path, f])).values()];
-    const trail = first.family === "trail";
-    return {
-      key: trail ? TRAIL_NAMES.key : key,
-      logicalName: trail ? TRAIL_NAMES.logicalName : key.replace(/-/g, "_"),
-      title: detections.length === 1 && !trail ? first.title : (GROUP_TITLES[first.family] ?? first.title),
-      family: first.family,
-      severity: first.severity,
-      scope: first.scope,
-      outcomes: first.outcomes === "both" ? ["succeeded", "failed"] : ["succeeded"],
-      detections,
-      resource,
-    };
-  });
+  }
+  const resource = [...new Map(detections.flatMap((d) => d.resource).map((f) => [f.path, f])).values()];
+  const trail = first.family === "trail";
+  const base = trail ? TRAIL_NAMES : { key, logicalName: key.replace(/-/g, "_") };
+  const suffix = part === 1 ? "" : `-${part}`;
+  return {
+    key: `${base.key}${suffix}`,
+    logicalName: `${base.logicalName}${suffix.replace("-", "_")}`,
+    title: detections.length === 1 && !trail ? first.title : (GROUP_TITLES[first.family] ?? first.title),
+    family: first.family,
+    severity: first.severity,
+    scope: first.scope,
+    outcomes: first.outcomes === "both" ? ["succeeded", "failed"] : ["succeeded"],
+    detections,
+    resource,
+  };
+}
+
+const fits = (g: DetectionGroup) => g.outcomes.every((o) => JSON.stringify(groupPattern(g, o)).length <= EVENT_PATTERN_MAX_CHARS);
+
+/**
+ * A group whose pattern is over EventBridge's 2,048 characters becomes several rules (`self`, `self_2`),
+ * detections packed in catalog order. A single detection too long on its own stays, and the synth-time
+ * quota check names its rule.
+ */
+function fitToPatternQuota(group: DetectionGroup): DetectionGroup[] {
+  if (fits(group)) return [group];
+  const packs: Detection[][] = [];
+  for (const d of group.detections) {
+    const last = packs[packs.length - 1];
+    if (last && fits(makeGroup(group.key, [...last, d]))) last.push(d);
+    else packs.push([d]);
+  }
+  return packs.map((detections, i) => makeGroup(group.key, detections, i + 1));
 }
 
 /** The rule pattern of a group for one outcome: one clause per service and filter, `$or` between them. */

@@ -61,6 +61,10 @@ export const CT = {
   requestRule: field("$.detail.requestParameters.rule", "succeeded"),
   /** Lambda function name or ARN. */
   requestFunctionName: field("$.detail.requestParameters.functionName", "succeeded"),
+  /** IAM role name: `[\w+=,.@-]+`, up to 64 (IAM API reference, CreateRole `RoleName`); must exist to succeed. */
+  requestRoleName: field("$.detail.requestParameters.roleName", "succeeded"),
+  /** SNS topic ARN: topic names are letters, digits, `-` and `_` (SNS API reference, CreateTopic `Name`). */
+  requestTopicArn: field("$.detail.requestParameters.topicArn", "succeeded"),
   /** GuardDuty detector. */
   requestDetectorId: field("$.detail.requestParameters.detectorId", "succeeded"),
   /** AWS Config recorder / delivery channel. */

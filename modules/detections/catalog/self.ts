@@ -2,35 +2,139 @@ import { CT } from "../../messages";
 import type { CatalogContext, Detection } from "./types";
 
 /**
- * trailguard itself: its rules, connection, API destination and Lambdas, matched by name prefix. Whoever
- * wants to go dark quietly turns off the alarm first. (trailguard's own deploys also make these calls:
- * expect an alert per changed resource on `terraform apply`.)
+ * trailguard itself: every call that silences or re-points the alert path, on trailguard's own resources,
+ * matched by name prefix: its rules, buses and Slack connection, its Lambdas and their invoke settings, its
+ * dead-letter queues, its alarm topic and alarms, its Lambdas' log groups, its IAM roles. Whoever wants to
+ * go dark quietly turns off the alarm first. These alerts also go to the SNS topic, since the Slack path
+ * may be what was cut. (trailguard's own deploys make some of these calls too: expect an alert per changed
+ * resource on `terraform apply`.)
  */
 export function selfDetections(ctx: CatalogContext): Detection[] {
   const prefix = `${ctx.namePrefix}-`;
   const base = { family: "self", severity: "high", scope: "regional", outcomes: "succeeded" } as const;
+  const own = (key: string) => ({ requestParameters: { [key]: [{ prefix }] } });
   return [
     {
       ...base,
       id: "self-eventbridge",
-      title: "trailguard rule or Slack connection changed",
+      title: "trailguard rule, bus or Slack connection changed",
       service: "events",
-      eventNames: ["DeleteRule", "DisableRule", "RemoveTargets", "PutRule", "DeleteConnection", "DeauthorizeConnection", "UpdateConnection", "DeleteApiDestination"],
-      // RemoveTargets names its rule in `rule`; the other calls name their resource in `name`.
-      detail: { $or: [{ requestParameters: { name: [{ prefix }] } }, { requestParameters: { rule: [{ prefix }] } }] },
+      eventNames: [
+        "DeleteRule",
+        "DisableRule",
+        "RemoveTargets",
+        "PutTargets",
+        "PutRule",
+        "DeleteConnection",
+        "DeauthorizeConnection",
+        "UpdateConnection",
+        "DeleteApiDestination",
+        "UpdateApiDestination",
+        "DeleteEventBus",
+        "PutPermission",
+        "RemovePermission",
+      ],
+      // Rules and their targets name the rule in `name` or `rule`; the hub bus (named namePrefix) is
+      // `name` of DeleteEventBus and `eventBusName` of its policy calls.
+      detail: {
+        $or: [
+          own("name"),
+          own("rule"),
+          { requestParameters: { name: [ctx.namePrefix] } },
+          { requestParameters: { eventBusName: [ctx.namePrefix, { wildcard: `arn:aws:events:*:*:event-bus/${ctx.namePrefix}` }] } },
+        ],
+      },
       resource: [CT.requestName, CT.requestRule],
-      why: "Deleting, disabling or re-pointing trailguard's rules silences every alert that follows.",
+      why: "Deleting, disabling or re-pointing trailguard's rules, bus or API destination silences or diverts every alert that follows.",
     },
     {
       ...base,
       id: "self-lambda",
       title: "trailguard Lambda changed",
       service: "lambda",
-      // Lambda records API versions in event names: UpdateFunctionCode20150331v2, DeleteFunction20150331.
-      eventNames: [{ prefix: "UpdateFunctionCode" }, { prefix: "UpdateFunctionConfiguration" }, { prefix: "DeleteFunction" }, { prefix: "RemovePermission" }],
+      // Lambda records API versions in event names: UpdateFunctionCode20150331v2, PutFunctionConcurrency20171031.
+      eventNames: [
+        { prefix: "UpdateFunctionCode" },
+        { prefix: "UpdateFunctionConfiguration" },
+        { prefix: "DeleteFunction" },
+        { prefix: "RemovePermission" },
+        { prefix: "PutFunctionConcurrency" },
+        { prefix: "PutFunctionEventInvokeConfig" },
+        { prefix: "UpdateFunctionEventInvokeConfig" },
+        { prefix: "DeleteFunctionEventInvokeConfig" },
+      ],
       detail: { requestParameters: { functionName: [{ prefix }, { wildcard: `arn:aws:lambda:*:*:function:${prefix}*` }] } },
       resource: [CT.requestFunctionName],
-      why: "New code or a removed permission turns remediation off, or turns it against the trail.",
+      why: "New code, zero concurrency, a removed permission or a dropped failure destination turns remediation off, or against the trail.",
+    },
+    {
+      ...base,
+      id: "self-queue",
+      title: "trailguard dead-letter queue changed",
+      service: "sqs",
+      eventNames: ["DeleteQueue", "SetQueueAttributes", "PurgeQueue", "RemovePermission"],
+      // The queue URL ends in /<account>/<name>. It is not shown: a URL's characters are not constrained.
+      detail: { requestParameters: { queueUrl: [{ wildcard: `*/${prefix}*` }] } },
+      resource: [],
+      why: "Deleting or purging the dead-letter queue destroys the events that could not be delivered; a new policy stops new ones.",
+    },
+    {
+      ...base,
+      id: "self-alarm-topic",
+      title: "trailguard alarm topic changed",
+      service: "sns",
+      eventNames: ["DeleteTopic", "SetTopicAttributes", "Unsubscribe", "RemovePermission"],
+      detail: {
+        $or: [
+          { requestParameters: { topicArn: [{ wildcard: `arn:aws:sns:*:*:${prefix}*` }] } },
+          { requestParameters: { subscriptionArn: [{ wildcard: `arn:aws:sns:*:*:${prefix}*` }] } },
+        ],
+      },
+      resource: [CT.requestTopicArn],
+      why: "Without the topic or its subscription, alarms and self-alerts reach nobody when Slack is cut.",
+    },
+    {
+      ...base,
+      id: "self-alarms",
+      title: "trailguard alarm deleted, disabled or changed",
+      // CloudTrail-delivered CloudWatch calls arrive with source aws.monitoring (EventBridge events
+      // reference, "CloudWatch Monitoring events delivered via AWS CloudTrail").
+      service: "monitoring",
+      eventNames: ["DeleteAlarms", "DisableAlarmActions", "PutMetricAlarm", "SetAlarmState"],
+      // Alarm names are free text (and `alarmNames` a list): matched, not shown.
+      detail: { $or: [own("alarmNames"), own("alarmName")] },
+      resource: [],
+      why: "A deleted or muted alarm stays silent when the dead letters pile up or the heartbeat stops.",
+    },
+    {
+      ...base,
+      id: "self-logs",
+      title: "trailguard Lambda log group deleted or shortened",
+      service: "logs",
+      eventNames: ["DeleteLogGroup", "PutRetentionPolicy"],
+      detail: { requestParameters: { logGroupName: [{ prefix: `/aws/lambda/${prefix}` }] } },
+      resource: [CT.requestLogGroupName],
+      why: "Erases what the remediation Lambda did and why.",
+    },
+    {
+      ...base,
+      id: "self-iam",
+      title: "trailguard IAM role changed",
+      scope: "global",
+      service: "iam",
+      eventNames: [
+        "PutRolePolicy",
+        "DeleteRolePolicy",
+        "AttachRolePolicy",
+        "DetachRolePolicy",
+        "UpdateAssumeRolePolicy",
+        "DeleteRole",
+        "PutRolePermissionsBoundary",
+        "DeleteRolePermissionsBoundary",
+      ],
+      detail: own("roleName"),
+      resource: [CT.requestRoleName],
+      why: "A narrowed or deleted role stops the edges forwarding, Slack posting or remediation restoring; a widened one is a backdoor.",
     },
   ];
 }
