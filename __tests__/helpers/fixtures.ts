@@ -56,13 +56,28 @@ export const HOSTILE_STRINGS: Record<string, string> = {
   huge: `Boto3/1.34 ${"A".repeat(4096)}`,
 };
 
+/** Every printable ASCII character an IAM path may hold (`!` to `~`), in order. */
+const PATH_CHARS = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i)).join("");
+
+/**
+ * IAM paths a user or role can give itself (`iam:UpdateUser --new-path`, `CreateRole --path`): any ASCII
+ * from `!` to `~` between slashes, up to 512 characters (IAM API reference, `Path`). They end up in
+ * `userIdentity.arn` and `sessionContext.sessionIssuer.arn`.
+ */
+export const HOSTILE_IAM_PATHS: Record<string, string> = {
+  pathQuote: '/"/',
+  pathRepointsChannel: '/","channel":"C0ATTACKER","x":"/',
+  pathEveryCharacter: `/${PATH_CHARS}/`,
+  path512: `/${PATH_CHARS.repeat(6).slice(0, 510)}/`,
+};
+
 /**
  * Derived variants of a real record with hostile strings in every field the caller controls: the user
  * agent always; for a failed call also the error message and every request parameter (the call failed,
  * so AWS did not have to accept them).
  */
 export function hostileVariants(base: CloudTrailEvent): [string, CloudTrailEvent][] {
-  return Object.entries(HOSTILE_STRINGS).map(([label, s]) => {
+  const strings = Object.entries(HOSTILE_STRINGS).map(([label, s]): [string, CloudTrailEvent] => {
     const e: CloudTrailEvent = structuredClone(base);
     e.detail.userAgent = s;
     if (isFailed(e)) {
@@ -73,6 +88,21 @@ export function hostileVariants(base: CloudTrailEvent): [string, CloudTrailEvent
     }
     return [label, e];
   });
+  return [...strings, ...Object.entries(HOSTILE_IAM_PATHS).map(([label, path]): [string, CloudTrailEvent] => [label, withIamPath(base, path)])];
+}
+
+/** The record as if its caller's user (or its session's role) had this IAM path. */
+export function withIamPath(base: CloudTrailEvent, path: string): CloudTrailEvent {
+  const e: CloudTrailEvent = structuredClone(base);
+  const id = (e.detail.userIdentity ??= {}) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const account = id.accountId ?? e.account;
+  id.arn = `arn:aws:iam::${account}:user${path}${id.userName ?? "alice"}`;
+  const issuer = id.sessionContext?.sessionIssuer;
+  if (issuer) {
+    issuer.arn = `arn:aws:iam::${account}:role${path}${issuer.userName ?? "Admin"}`;
+    id.arn = `arn:aws:sts::${account}:assumed-role/${issuer.userName ?? "Admin"}/session`;
+  }
+  return e;
 }
 
 /** The same call made by an AWS service: no userName, no arn, no principalId; invokedBy names the service. */

@@ -1,5 +1,5 @@
 import { escapeMrkdwn, Report, reportEntry, slackPayload, truncate } from "../../lambda-src/lib/report";
-import { HOSTILE_STRINGS } from "../helpers/fixtures";
+import { HOSTILE_IAM_PATHS, HOSTILE_STRINGS } from "../helpers/fixtures";
 import { expectValidBlockKit, mrkdwnTexts } from "../helpers/slack";
 
 const BASE: Report = {
@@ -21,9 +21,9 @@ const BASE: Report = {
 };
 
 describe("the report's Slack payload", () => {
-  test.each(Object.entries(HOSTILE_STRINGS))("with a hostile %s in every free-text field", (_label, hostile) => {
+  test.each(Object.entries({ ...HOSTILE_STRINGS, ...HOSTILE_IAM_PATHS }))("with a hostile %s in every free-text field", (_label, hostile) => {
     const r: Report = { ...BASE, userAgent: hostile, principal: hostile, reason: hostile, errorCode: hostile, sourceIp: hostile, result: "failed" };
-    const entry = reportEntry(r, "C0123ABCDEF");
+    const entry = reportEntry(r, "trailguard", "C0123ABCDEF");
     const detail = JSON.parse(entry.Detail!);
     expectValidBlockKit(detail.slack);
     // No Slack markup survives in mrkdwn: <!channel> cannot ping, <url|text> cannot link.

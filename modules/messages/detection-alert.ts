@@ -32,8 +32,9 @@ export interface AlertProps {
 
 const EMOJI: Record<Severity, string> = { critical: ":red_circle:", high: ":large_orange_circle:", medium: ":large_yellow_circle:" };
 
-// Exactly one of arn (people, roles) and invokedBy (AWS services) is set; the other pastes as "".
-const principal = text`${CT.identityArn}${CT.invokedBy}`;
+// Exactly one of principalId (people, roles) and invokedBy (AWS services) is set; the other pastes as "".
+// Not the ARN: its IAM path is free text (see event-fields.ts); the console link shows it.
+const principal = text`${CT.principalId}${CT.invokedBy}`;
 const consoleUrl = text`https://${CT.region}.console.aws.amazon.com/cloudtrail/home?region=${CT.region}#/events/${CT.eventId}`;
 const mrkdwn = (t: TemplateValue) => ({ type: "mrkdwn", text: t });
 const join = (fields: readonly EventField[]): Text => new Text(fields);
@@ -68,7 +69,7 @@ export function alertTemplate(p: AlertProps): TemplateValue {
     mrkdwn(text`*Time (UTC)*\n${CT.eventTime}`),
     ...(resource ? [mrkdwn(text`*Resource*\n${resource}`)] : []),
     ...(succeeded ? [] : [mrkdwn(text`*Error*\n${CT.errorCode}`)]),
-    mrkdwn(text`*Principal ID*\n${CT.principalId}`),
+    mrkdwn(text`*Session issuer*\n${CT.issuerName}`),
     mrkdwn(text`*Source IP*\n${CT.sourceIp}`),
   ];
   return {

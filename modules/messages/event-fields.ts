@@ -5,10 +5,17 @@
  * EventBridge does not escape what it pastes into an input template (see input-transformer.ts), so a field
  * is safe inside quotes only when AWS restricts its characters to ones that need no JSON escaping and carry
  * no Slack markup (`"`, `\`, control characters, `<`, `>`, `&`):
- * - "always": AWS writes or validates it for every call (ids, ARNs, region, time, error code, IP).
+ * - "always": AWS writes it, or validates its characters, for every call (ids, names, region, time, error
+ *   code, IP). Each field below cites the page that constrains it.
  * - "succeeded": a request parameter that must name an existing resource for the call to succeed; a failed
  *   call may carry anything the caller typed, so it is safe only in the successful-call template.
- * - "never": free text the caller chooses (user agent, error message): never inside quotes.
+ * - "never": text the caller chooses (user agent, error message, and every ARN that carries an IAM path):
+ *   never inside quotes.
+ *
+ * CloudTrail's record and userIdentity fields: AWS CloudTrail User Guide, "CloudTrail record contents"
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html)
+ * and "CloudTrail userIdentity element"
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html).
  */
 export type QuotingSafety = "always" | "succeeded" | "never";
 
@@ -21,25 +28,38 @@ export interface EventField {
 const field = (path: string, safety: QuotingSafety): EventField => ({ path, safety });
 
 export const CT = {
-  /** 12 digits. */
+  /** 12 digits (AWS Account Management, "View AWS account identifiers"). */
   account: field("$.account", "always"),
-  /** Region code of the API call. */
+  /** Region code of the API call, written by EventBridge: lowercase letters, digits, '-'. */
   region: field("$.region", "always"),
-  /** ISO 8601 UTC, written by CloudTrail. */
+  /** ISO 8601 UTC, written by CloudTrail ("eventTime", record contents). */
   eventTime: field("$.detail.eventTime", "always"),
-  /** API action name; the rule's pattern already limits it to a fixed list. */
+  /** The API action CloudTrail recorded ("eventName"); the rule's pattern also limits it. */
   eventName: field("$.detail.eventName", "always"),
-  /** UUID written by CloudTrail. */
+  /** A GUID CloudTrail generates for every event ("eventID", record contents). */
   eventId: field("$.detail.eventID", "always"),
-  /** Root, IAMUser, AssumedRole, FederatedUser, AWSAccount, AWSService, IdentityCenterUser. */
+  /** Root, IAMUser, AssumedRole, FederatedUser, AWSAccount, AWSService, IdentityCenterUser ("type", userIdentity). */
   identityType: field("$.detail.userIdentity.type", "always"),
-  /** IAM/STS ARN; names and session names are limited to [\w+=,.@-]. Absent for AWSService callers. */
-  identityArn: field("$.detail.userIdentity.arn", "always"),
-  /** AIDA…/AROA…:session-name; same character limits as the ARN. */
+  /**
+   * NOT constrained: an IAM user's ARN carries its path, and a path may hold any ASCII character from `!`
+   * (0x21) to `~`, up to 512 (IAM API reference, CreateUser/CreateRole `Path`:
+   * `(\u002F)|(\u002F[\u0021-\u007E]+\u002F)`). `iam:UpdateUser --new-path '/"/'` breaks a template that
+   * quotes it. Shown only in the Lambda's code-built report.
+   */
+  identityArn: field("$.detail.userIdentity.arn", "never"),
+  /** A role session's issuer ARN carries the role's path: NOT constrained, as identityArn. */
+  issuerArn: field("$.detail.userIdentity.sessionContext.sessionIssuer.arn", "never"),
+  /**
+   * AIDA…, AROA…:<session name>, <account>:<federated user name>: unique IDs AWS assigns, and session and
+   * federated user names limited to `[\w+=,.@-]` (STS API reference, AssumeRole `RoleSessionName`,
+   * GetFederationToken `Name`).
+   */
   principalId: field("$.detail.userIdentity.principalId", "always"),
-  /** Service principal (e.g. cloudtrail.amazonaws.com) when an AWS service made the call. */
+  /** The role (or user) that issued the session: IAM names are `[\w+=,.@-]+` (IAM API reference, CreateRole `RoleName`). */
+  issuerName: field("$.detail.userIdentity.sessionContext.sessionIssuer.userName", "always"),
+  /** Service principal (e.g. cloudtrail.amazonaws.com) when an AWS service made the call ("invokedBy", userIdentity). */
   invokedBy: field("$.detail.userIdentity.invokedBy", "always"),
-  /** IPv4/IPv6 address, or an AWS service host name, or "AWS Internal". */
+  /** IPv4/IPv6 address, an AWS service host name, or "AWS Internal" ("sourceIPAddress", record contents). */
   sourceIp: field("$.detail.sourceIPAddress", "always"),
   /** Error code chosen by AWS (AccessDenied, TrailNotFoundException, ...); present only on failed calls. */
   errorCode: field("$.detail.errorCode", "always"),
