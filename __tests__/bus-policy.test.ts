@@ -11,8 +11,10 @@ const putEvents = (principalArn: string) => ({ principalArn, action: "events:Put
 /** An identity policy as broad as an administrator's. */
 const ADMIN: Statement[] = [{ Effect: "Allow", Action: "events:*", Resource: "*" }];
 
-test("the policy names the edge and remediation roles of this account", () => {
-  expect(busPolicy[0].Principal).toEqual({ AWS: ["arn:aws:iam::123456789012:role/trailguard-edge", "arn:aws:iam::123456789012:role/trailguard-remediation"] });
+test("the policy names the edge, remediation and heartbeat roles of this account", () => {
+  expect(busPolicy[0].Principal).toEqual({
+    AWS: ["arn:aws:iam::123456789012:role/trailguard-edge", "arn:aws:iam::123456789012:role/trailguard-remediation", "arn:aws:iam::123456789012:role/trailguard-heartbeat"],
+  });
 });
 
 test("the edge role (as the edge rules' target role) may put events, with its own identity policy or without", () => {
@@ -21,8 +23,9 @@ test("the edge role (as the edge rules' target role) may put events, with its ow
   expect(evaluate(putEvents("arn:aws:iam::123456789012:role/trailguard-edge"), busPolicy, [])).toBe("allowed");
 });
 
-test("the remediation role may put its reports", () => {
+test("the remediation and heartbeat roles may put their reports", () => {
   expect(evaluate(putEvents("arn:aws:iam::123456789012:role/trailguard-remediation"), busPolicy, [])).toBe("allowed");
+  expect(evaluate(putEvents("arn:aws:iam::123456789012:role/trailguard-heartbeat"), busPolicy, [])).toBe("allowed");
 });
 
 test("an administrator of the same account is denied, whatever their identity policy allows", () => {

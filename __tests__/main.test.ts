@@ -45,7 +45,7 @@ describe("npm start", () => {
     expect(r.stdout).toMatch(/^eu-west-1 +1 +1 +4$/m);
     expect(r.stdout).toMatch(/^us-east-1 +10 +14 +47$/m);
     expect(r.stdout).toContain("17 regions: 26 rules, 30 targets, 111 regional resources");
-    expect(r.stdout).toContain("total: 117 resources");
+    expect(r.stdout).toContain("total: 119 resources");
     expect(existsSync(join(outdir, "stacks", "trailguard", "assets"))).toBe(true);
   });
 

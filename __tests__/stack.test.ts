@@ -94,12 +94,12 @@ describe("hub: the home region only, plain addresses", () => {
     }
   });
 
-  test("a custom bus named after namePrefix; its policy lets the edge and remediation roles write and denies everyone else", () => {
+  test("a custom bus named after namePrefix; its policy lets the edge, remediation and heartbeat roles write and denies everyone else", () => {
     expect(res("aws_cloudwatch_event_bus", "hub")).toMatchObject({ name: "trailguard", region: "us-east-1" });
     expect(res("aws_cloudwatch_event_bus_policy", "hub").policy).toBe(
       '${jsonencode({"Version" = "2012-10-17", "Statement" = [' +
-        '{"Sid" = "TrailguardRolesMayWrite", "Effect" = "Allow", "Principal" = {"AWS" = [aws_iam_role.edge.arn, aws_iam_role.remediation.arn]}, "Action" = ["events:PutEvents"], "Resource" = aws_cloudwatch_event_bus.hub.arn}, ' +
-        '{"Sid" = "NobodyElseMayWrite", "Effect" = "Deny", "Principal" = "*", "Action" = ["events:PutEvents"], "Resource" = aws_cloudwatch_event_bus.hub.arn, "Condition" = {"ArnNotEquals" = {"aws:PrincipalArn" = [aws_iam_role.edge.arn, aws_iam_role.remediation.arn]}}}]})}',
+        '{"Sid" = "TrailguardRolesMayWrite", "Effect" = "Allow", "Principal" = {"AWS" = [aws_iam_role.edge.arn, aws_iam_role.remediation.arn, aws_iam_role.heartbeat.arn]}, "Action" = ["events:PutEvents"], "Resource" = aws_cloudwatch_event_bus.hub.arn}, ' +
+        '{"Sid" = "NobodyElseMayWrite", "Effect" = "Deny", "Principal" = "*", "Action" = ["events:PutEvents"], "Resource" = aws_cloudwatch_event_bus.hub.arn, "Condition" = {"ArnNotEquals" = {"aws:PrincipalArn" = [aws_iam_role.edge.arn, aws_iam_role.remediation.arn, aws_iam_role.heartbeat.arn]}}}]})}',
     );
   });
 
@@ -248,7 +248,8 @@ describe("IAM", () => {
     const stars = (doc: string) => (doc.match(/"Resource" = "\*"/g) ?? []).length;
     expect(stars(res("aws_kms_key", "alarms").policy)).toBe(2); // in a key policy, "*" is the key itself
     expect(stars(res("aws_iam_role_policy", "remediation").policy)).toBe(1); // cloudtrail:DescribeTrails
-    expect(JSON.stringify(stack.resource).match(/\\"Resource\\" = \\"\*\\"/g)).toHaveLength(3);
+    expect(stars(res("aws_iam_role_policy", "heartbeat").policy)).toBe(1); // cloudtrail:DescribeTrails
+    expect(JSON.stringify(stack.resource).match(/\\"Resource\\" = \\"\*\\"/g)).toHaveLength(4);
   });
 
   test("every role trust policy fits IAM's default 2,048 characters with the longest account and region", () => {
@@ -342,6 +343,53 @@ describe("remediation", () => {
     expect(policy).toContain('{"Sid" = "SendFailedInvocations", "Effect" = "Allow", "Action" = ["sqs:SendMessage"], "Resource" = [aws_sqs_queue.dlq["us-east-1"].arn]}');
   });
 
+  test("the heartbeat has its own role: the trail permissions, and read-only access to the alert path for its self-check", () => {
+    const policy = r("aws_iam_role_policy", "heartbeat").policy;
+    expect(r("aws_lambda_function", "heartbeat").role).toBe("${aws_iam_role.heartbeat.arn}");
+    expect(r("aws_lambda_function", "remediate").role).toBe("${aws_iam_role.remediation.arn}");
+    for (const statement of [
+      '{"Sid" = "DescribeOwnRules", "Effect" = "Allow", "Action" = ["events:DescribeRule", "events:ListTargetsByRule"], "Resource" = ["arn:aws:events:*:${local.account_id}:rule/trailguard-*", "arn:aws:events:us-east-1:${local.account_id}:rule/trailguard/*"]}',
+      '{"Sid" = "DescribeSlackConnection", "Effect" = "Allow", "Action" = ["events:DescribeConnection"], "Resource" = "arn:aws:events:us-east-1:${local.account_id}:connection/trailguard-slack/*"}',
+      '{"Sid" = "CountDeadLetters", "Effect" = "Allow", "Action" = ["sqs:GetQueueAttributes"], "Resource" = "arn:aws:sqs:*:${local.account_id}:trailguard-dlq"}',
+      '{"Sid" = "PublishProblems", "Effect" = "Allow", "Action" = ["sns:Publish"], "Resource" = aws_sns_topic.alarms.arn}',
+      '{"Sid" = "EncryptForTheTopic", "Effect" = "Allow", "Action" = ["kms:GenerateDataKey", "kms:Decrypt"], "Resource" = aws_kms_key.alarms.arn}',
+    ]) {
+      expect(policy).toContain(statement);
+    }
+    expect(r("aws_iam_role_policy", "remediation").policy).not.toContain("DescribeOwnRules");
+  });
+
+  test("the self-check's settings name every hub rule with its targets, the edges, the queue and the topic", () => {
+    const env = r("aws_lambda_function", "heartbeat").environment.variables;
+    expect(JSON.parse(env.TRAILGUARD_SELFCHECK)).toEqual({
+      hubBus: "trailguard",
+      hubRules: {
+        "trailguard-cloudtrail-tamper": ["slack", "remediate"],
+        "trailguard-cloudtrail-tamper-attempt": ["slack"],
+        "trailguard-delivery": ["slack"],
+        "trailguard-self": ["slack", "sns"],
+        "trailguard-self-2": ["slack", "sns"],
+        "trailguard-self-global": ["slack", "sns"],
+        "trailguard-remediation-report": ["slack"],
+      },
+      edgeRules: { "trailguard-edge": "every region", "trailguard-edge-global": ["us-east-1"] },
+      connection: "trailguard-slack",
+      apiDestination: "trailguard-slack",
+      endpoint: { equals: "https://slack.com/api/chat.postMessage" },
+      deadLetterQueue: "trailguard-dlq",
+      regions: [...DEFAULT_REGIONS],
+      alarmTopicArn: "${aws_sns_topic.alarms.arn}",
+    });
+    expect(r("aws_lambda_function", "remediate").environment.variables).not.toHaveProperty("TRAILGUARD_SELFCHECK");
+  });
+
+  test("webhook mode: the self-check checks the destination's host only, and its settings hold no URL", () => {
+    const hook = synthStack({ ...WEBHOOK_CONFIG, trails: CONFIG.trails });
+    const env = hook.resource.aws_lambda_function.heartbeat.environment.variables.TRAILGUARD_SELFCHECK;
+    expect(JSON.parse(env).endpoint).toEqual({ startsWith: "https://hooks.slack.com/" });
+    expect(env).not.toContain("var.");
+  });
+
   test("recreateDeletedTrails adds CreateTrail; dry run holds no write permission", () => {
     const recreate = synthStack({ ...CONFIG, remediation: { recreateDeletedTrails: true } }).resource.aws_iam_role_policy.remediation.policy;
     expect(recreate).toContain('"cloudtrail:CreateTrail"');
@@ -355,6 +403,7 @@ describe("remediation", () => {
     expect(off.resource).not.toHaveProperty("aws_lambda_function");
     expect(off.resource).not.toHaveProperty("aws_lambda_permission");
     expect(Object.keys(off.resource.aws_iam_role).sort()).toEqual(["edge", "eventbridge_slack"]);
+    expect(off.resource.aws_iam_role_policy).not.toHaveProperty("heartbeat");
     expect(Object.keys(off.resource.aws_cloudwatch_event_rule).sort()).toEqual(["delivery", "edge", "edge_global", "self", "self_2", "self_global", "tamper", "tamper_attempt"]);
     expect(Object.keys(off.resource.aws_cloudwatch_metric_alarm).sort()).toEqual(["dead_letters", "hub_failed_invocations", "hub_sent_to_dlq"]);
     expect(off.resource.aws_cloudwatch_event_bus_policy.hub.policy).toContain('"AWS" = [aws_iam_role.edge.arn]');
@@ -420,7 +469,8 @@ describe("Terraform hygiene", () => {
     const one = JSON.stringify(synthStack({ ...CHANNEL_CONFIG, regions: ["us-east-1"] }));
     const all = JSON.stringify(stack);
     const names = DEFAULT_REGIONS.slice(1).reduce((n, r) => n + r.length + 3, 0);
-    expect(all.length - one.length).toBeLessThanOrEqual(names * 2); // the regions local and the output list
+    // The regions local, the output list and the heartbeat's self-check settings (escaped quotes: x2).
+    expect(all.length - one.length).toBeLessThanOrEqual(names * 4);
   });
 });
 

@@ -6,6 +6,7 @@ export {
   LocalBackend,
   NamedCloudWorkspace,
   Fn,
+  Lazy,
   propertyAccess,
   ref,
   TerraformAsset,

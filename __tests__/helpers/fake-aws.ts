@@ -5,7 +5,9 @@ import { AddressInfo } from "node:net";
  * A local HTTP server that speaks the two AWS JSON protocols the Lambda uses:
  * - CloudTrail, JSON 1.1: POST /, X-Amz-Target `CloudTrail_20131101.<Op>` (what SDK v3 sends; the
  *   model's full name `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.<Op>` is accepted too);
- * - EventBridge, JSON 1.1: X-Amz-Target `AWSEvents.PutEvents`.
+ * - EventBridge, JSON 1.1: X-Amz-Target `AWSEvents.<Op>`;
+ * - SQS, JSON 1.0: X-Amz-Target `AmazonSQS.<Op>`;
+ * - SNS, the Query protocol: a form-encoded body whose `Action` is the operation, answered in XML.
  * It records each request with the region and service of its SigV4 credential scope, so a test can
  * check that a call was signed for the trail's home region. Point the SDK at it with AWS_ENDPOINT_URL.
  */
@@ -17,7 +19,7 @@ export interface SeenRequest {
   readonly body: any;
 }
 
-export type Responder = (req: SeenRequest) => { status?: number; body: unknown } | undefined;
+export type Responder = (req: SeenRequest) => { status?: number; body?: unknown; xml?: string } | undefined;
 
 const CLOUDTRAIL_TARGET = /^(?:com\.amazonaws\.cloudtrail\.v20131101\.)?CloudTrail_20131101\.(\w+)$/;
 
@@ -44,19 +46,27 @@ export class FakeAws {
       const target = String(req.headers["x-amz-target"] ?? "");
       // Authorization: AWS4-HMAC-SHA256 Credential=AKID/20240731/us-east-2/cloudtrail/aws4_request, ...
       const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(String(req.headers.authorization ?? ""));
+      const text = Buffer.concat(chunks).toString("utf8");
+      const form = String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
+      const body = form ? Object.fromEntries(new URLSearchParams(text)) : text ? JSON.parse(text) : {};
       const seen: SeenRequest = {
         target,
-        op: CLOUDTRAIL_TARGET.exec(target)?.[1] ?? target,
+        op: form ? String(body.Action) : (CLOUDTRAIL_TARGET.exec(target)?.[1] ?? target),
         region: scope?.[1] ?? "(unsigned)",
         service: scope?.[2] ?? "(unsigned)",
-        body: chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : {},
+        body,
       };
       this.seen.push(seen);
       const out = this.respond(seen) ?? {
         status: 400,
         body: { __type: "UnknownOperationException", message: `fake server has no answer for ${target}` },
       };
-      res.writeHead(out.status ?? 200, { "content-type": "application/x-amz-json-1.1" });
+      if (out.xml !== undefined) {
+        res.writeHead(out.status ?? 200, { "content-type": "text/xml" });
+        res.end(out.xml);
+        return;
+      }
+      res.writeHead(out.status ?? 200, { "content-type": target.startsWith("AmazonSQS.") ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1" });
       res.end(JSON.stringify(out.body));
     });
   }

@@ -9,6 +9,8 @@ import {
   UpdateTrailCommand,
 } from "@aws-sdk/client-cloudtrail";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Selectors, Step, TrailState } from "./reconcile";
 import type { Report } from "./report";
 import { reportEntry } from "./report";
@@ -20,22 +22,26 @@ import { reportEntry } from "./report";
 
 export interface Clients {
   cloudTrail(region: string): CloudTrailClient;
-  events(): EventBridgeClient;
+  /** EventBridge in `region`, the Lambda's own by default (where the hub bus is). */
+  events(region?: string): EventBridgeClient;
+  sqs(region: string): SQSClient;
+  sns(): SNSClient;
 }
 
-/** Clients for the Lambda runtime: one per region, kept across warm invocations. */
+/** Clients for the Lambda runtime: one per service and region, kept across warm invocations. */
 export function sdkClients(lambdaRegion: string): Clients {
-  const byRegion = new Map<string, CloudTrailClient>();
-  let events: EventBridgeClient | undefined;
+  const cache = new Map<string, unknown>();
+  const once = <T>(key: string, make: () => T): T => {
+    if (!cache.has(key)) cache.set(key, make());
+    return cache.get(key) as T;
+  };
   return {
-    cloudTrail(region) {
-      if (!byRegion.has(region)) byRegion.set(region, new CloudTrailClient({ region }));
-      return byRegion.get(region)!;
-    },
-    events() {
-      events ??= new EventBridgeClient({ region: lambdaRegion });
-      return events;
-    },
+    cloudTrail: (region) => once(`cloudtrail:${region}`, () => new CloudTrailClient({ region })),
+    events: (region = lambdaRegion) => once(`events:${region}`, () => new EventBridgeClient({ region })),
+    // The client's own regional endpoint, not the host in the queue URL: the URL is built from the region
+    // anyway, and an endpoint override (a VPC endpoint, a test server) must apply to every call.
+    sqs: (region) => once(`sqs:${region}`, () => new SQSClient({ region, useQueueUrlAsEndpoint: false })),
+    sns: () => once("sns", () => new SNSClient({ region: lambdaRegion })),
   };
 }
 

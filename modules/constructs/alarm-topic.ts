@@ -49,6 +49,7 @@ export interface AlarmProps {
  */
 export class AlarmTopic extends Construct {
   readonly topic: SnsTopic;
+  readonly key: KmsKey;
   private readonly props: AlarmTopicProps;
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
@@ -62,14 +63,14 @@ export class AlarmTopic extends Construct {
       ruleArnLike: `arn:aws:events:${home.region}:${account}:rule/${namePrefix}/*`,
       alarmArnLike: `arn:aws:cloudwatch:${home.region}:${account}:alarm:${namePrefix}-*`,
     };
-    const key = new KmsKey(this, "key", {
+    const key = (this.key = new KmsKey(this, "key", {
       region: home.region,
       description: "trailguard: encrypts the alarm topic; EventBridge and CloudWatch of this account may use it to publish",
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: Fn.jsonencode(alarmTopicKeyPolicy(documents)),
       tags: { ...tags },
-    });
+    }));
     key.overrideLogicalId("alarms");
     this.topic = new SnsTopic(this, "topic", { region: home.region, name: `${namePrefix}-alarms`, kmsMasterKeyId: key.arn, tags: { ...tags } });
     this.topic.overrideLogicalId("alarms");

@@ -47,6 +47,8 @@ export class EventRule extends Construct {
   readonly rule: CloudwatchEventRule;
   readonly props: EventRuleProps;
   readonly targets: CloudwatchEventTarget[] = [];
+  /** The target IDs, in the order they were added (the self-check expects exactly these). */
+  readonly targetIds: string[] = [];
 
   constructor(scope: Construct, id: string, props: EventRuleProps) {
     super(scope, id);
@@ -90,6 +92,7 @@ export class EventRule extends Construct {
     });
     target.overrideLogicalId(`${this.props.logicalName}_${t.suffix}`);
     this.targets.push(target);
+    this.targetIds.push(t.targetId);
     return target;
   }
 }

@@ -3,10 +3,11 @@ import type { LambdaName } from "../../lambda-src/handlers";
 import { SETTINGS_ENV } from "../../lambda-src/lib/settings";
 import { trailArn } from "../../lambda-src/lib/tamper-event";
 import { CloudwatchLogGroup, IamRole, LambdaFunction, LambdaFunctionEventInvokeConfig, LambdaPermission } from "../aws";
-import { AssetType, Fn, TerraformAsset } from "../cdk";
+import { AssetType, Fn, Lazy, TerraformAsset } from "../cdk";
 import type { TrailguardConfig } from "../config";
-import { lambdaTrustPolicy, remediationPolicy } from "../iam/remediation-role";
+import { lambdaTrustPolicy, policyOf, remediationPolicy, SelfCheckPolicyProps, selfCheckStatements } from "../iam/remediation-role";
 import { remediationSettings } from "../remediation/settings";
+import { SELF_CHECK_ENV, type SelfCheckSettings } from "../../lambda-src/lib/self-check-settings";
 import { EventRule } from "./event-rule";
 import type { Home } from "./regional";
 import { Role } from "./role";
@@ -22,6 +23,11 @@ export interface RemediationProps {
   readonly hubBus: { readonly name: string; readonly arn: string };
   /** The home region's dead-letter queue: undelivered schedule events and failed async invocations. */
   readonly deadLetterQueueArn: string;
+  /**
+   * The heartbeat's self-check: what to verify (read once every rule and target exists) and the ARNs its
+   * role may read and publish to.
+   */
+  readonly selfCheck: { readonly settings: () => SelfCheckSettings; readonly access: SelfCheckPolicyProps };
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -35,7 +41,10 @@ const functionDefaults = () => ({ runtime: "nodejs22.x", architectures: ["arm64"
  * which an alarm watches.
  */
 export class Remediation extends Construct {
+  /** The remediate Lambda's role. */
   readonly role: IamRole;
+  /** The heartbeat's role: the same trail permissions, and the self-check's reads. */
+  readonly heartbeatRole: IamRole;
   readonly remediate: LambdaFunction;
   readonly heartbeat: LambdaFunction;
   readonly heartbeatRule: EventRule;
@@ -50,26 +59,41 @@ export class Remediation extends Construct {
     if (mode === "off") throw new Error("Remediation is not built when remediation.mode is off");
 
     const logGroupArn = (fn: LambdaName) => `arn:aws:logs:${home.region}:${account}:log-group:/aws/lambda/${prefix}-${fn}:*`;
-    this.role = new Role(this, "role", {
-      logicalName: "remediation",
-      name: `${prefix}-remediation`,
-      description: "trailguard: lets the remediation Lambdas restore the listed CloudTrail trails and report",
-      trust: lambdaTrustPolicy(),
-      policyName: "restore-listed-trails",
-      policy: remediationPolicy({
+    const trailPolicy = (fn: LambdaName) =>
+      remediationPolicy({
         mode,
         recreateDeletedTrails: config.remediation.recreateDeletedTrails,
         // `account` is a Terraform expression: the account is known only at apply.
         trailArns: config.trails.map((t) => trailArn(t.homeRegion, account, t.name)),
         eventBusArns: [props.hubBus.arn],
-        logGroupArns: [logGroupArn("remediate"), logGroupArn("heartbeat")],
+        logGroupArns: [logGroupArn(fn)],
         failureQueueArns: [props.deadLetterQueueArn],
-      }),
+      });
+    this.role = new Role(this, "role", {
+      logicalName: "remediation",
+      name: `${prefix}-remediation`,
+      description: "trailguard: lets the remediate Lambda restore the listed CloudTrail trails and report",
+      trust: lambdaTrustPolicy(),
+      policyName: "restore-listed-trails",
+      policy: trailPolicy("remediate"),
+      tags,
+    }).role;
+    this.heartbeatRole = new Role(this, "heartbeat_role", {
+      logicalName: "heartbeat",
+      name: `${prefix}-heartbeat`,
+      description: "trailguard: lets the heartbeat check and restore the listed trails, and check the alert path",
+      trust: lambdaTrustPolicy(),
+      policyName: "check-trails-and-alert-path",
+      policy: policyOf([...trailPolicy("heartbeat").Statement, ...selfCheckStatements(props.selfCheck.access)]),
       tags,
     }).role;
 
-    this.remediate = this.lambda("remediate", "trailguard: restores CloudTrail logging and known-good trail settings, then reports");
-    this.heartbeat = this.lambda("heartbeat", "trailguard: checks every listed trail on a schedule and restores what drifted");
+    this.remediate = this.lambda("remediate", "trailguard: restores CloudTrail logging and known-good trail settings, then reports", this.role);
+    // Read when the stack is synthesized, after every rule and target exists.
+    const selfCheck = Lazy.stringValue({ produce: () => JSON.stringify(props.selfCheck.settings()) });
+    this.heartbeat = this.lambda("heartbeat", "trailguard: checks the listed trails and the alert path on a schedule", this.heartbeatRole, {
+      [SELF_CHECK_ENV]: selfCheck,
+    });
     this.heartbeatRule = this.schedule();
   }
 
@@ -87,7 +111,7 @@ export class Remediation extends Construct {
     rule.addTarget({ suffix: "remediate", targetId: "remediate", arn: this.remediate.arn, deadLetterQueueArn: this.props.deadLetterQueueArn });
   }
 
-  private lambda(name: LambdaName, description: string): LambdaFunction {
+  private lambda(name: LambdaName, description: string, role: IamRole, extraEnv: Record<string, string> = {}): LambdaFunction {
     const { home, config, tags } = this.props;
     const prefix = config.namePrefix;
     const logs = new CloudwatchLogGroup(this, `${name}_logs`, {
@@ -104,10 +128,10 @@ export class Remediation extends Construct {
       region: home.region,
       functionName: `${prefix}-${name}`,
       description,
-      role: this.role.arn,
+      role: role.arn,
       filename: asset.path,
       sourceCodeHash: Fn.filebase64sha256(asset.path),
-      environment: { variables: { [SETTINGS_ENV]: JSON.stringify(settings), NODE_OPTIONS: "--enable-source-maps" } },
+      environment: { variables: { [SETTINGS_ENV]: JSON.stringify(settings), ...extraEnv, NODE_OPTIONS: "--enable-source-maps" } },
       loggingConfig: { logFormat: "Text", logGroup: logs.name },
       tags: { ...tags },
     });

@@ -27,7 +27,8 @@ import { HubBus } from "./hub-bus";
 import { Home, Regions } from "./regional";
 import { Remediation } from "./remediation";
 import { Role } from "./role";
-import { SlackDestination } from "./slack-destination";
+import { SLACK_POST_MESSAGE_URL, SlackDestination } from "./slack-destination";
+import { selfCheckSettings } from "../remediation/self-check";
 
 /** Tags every taggable resource carries, under the user's own. */
 export const BASE_TAGS = { ManagedBy: "trailguard" } as const;
@@ -176,7 +177,8 @@ export class TrailguardStack extends TerraformStack {
     );
     const tamper = this.hubRules.find((r) => r.group.family === "trail" && r.outcome === "succeeded")!.rule;
 
-    let remediationRole: string | undefined;
+    let reportRule: EventRule | undefined;
+    const hubEventRules = () => [...this.hubRules.map((r) => r.rule), ...(reportRule ? [reportRule] : [])];
     if (remediate) {
       this.remediation = new Remediation(this, "remediation", {
         home,
@@ -185,15 +187,37 @@ export class TrailguardStack extends TerraformStack {
         bundles: props.bundles!,
         hubBus: { name: prefix, arn: this.hub.bus.arn },
         deadLetterQueueArn: homeDlqArn,
+        selfCheck: {
+          settings: () =>
+            selfCheckSettings({
+              hubBus: prefix,
+              hubRules: Object.fromEntries(hubEventRules().map((r) => [r.props.ruleName, [...r.targetIds]])),
+              edgeRules: Object.fromEntries(this.edges.rules.map((r) => [r.props.ruleName, [...(r.props.placement as Regions).names]])),
+              slackName: `${prefix}-slack`,
+              postMessageUrl: config.slack.channel ? SLACK_POST_MESSAGE_URL : undefined,
+              deadLetterQueue: `${prefix}-dlq`,
+              regions: config.regions,
+              alarmTopicArn: this.alarms.topic.arn,
+            }),
+          access: {
+            ruleArns: [`arn:aws:events:*:${account.asString}:rule/${prefix}-*`, `arn:aws:events:${home.region}:${account.asString}:rule/${prefix}/*`],
+            connectionArn: `arn:aws:events:${home.region}:${account.asString}:connection/${prefix}-slack/*`,
+            apiDestinationArn: `arn:aws:events:${home.region}:${account.asString}:api-destination/${prefix}-slack/*`,
+            queueArn: `arn:aws:sqs:*:${account.asString}:${prefix}-dlq`,
+            topicArn: this.alarms.topic.arn,
+            keyArn: this.alarms.key.arn,
+          },
+        },
         tags,
       });
       this.remediation.invokedBy(tamper);
-      remediationRole = this.remediation.role.arn;
       // The report's blocks were built (and escaped) by the Lambda; the target writes the channel itself.
       const report = hubRule("report", "remediation-report", "trailguard: the remediation Lambda's report, posted to Slack", remediationReportPattern());
       report.addTarget({ ...toSlack, input: { transformer: reportTransformer(config.slack.channel) } });
+      reportRule = report;
     }
-    this.hub.restrictWritersTo([edgeRole.role.arn, ...(remediationRole ? [remediationRole] : [])]);
+    const writers = this.remediation ? [this.remediation.role.arn, this.remediation.heartbeatRole.arn] : [];
+    this.hub.restrictWritersTo([edgeRole.role.arn, ...writers]);
     this.addAlarms(config);
     // Before anything is written: no synthesized document may break an AWS quota at apply.
     const longestRegion = [...config.regions].sort((a, b) => b.length - a.length)[0];
@@ -217,7 +241,8 @@ export class TrailguardStack extends TerraformStack {
     if (this.remediation) {
       output("trailguard_remediate_function_arn", this.remediation.remediate.arn, "Remediation Lambda, in the home region.");
       output("trailguard_heartbeat_function_arn", this.remediation.heartbeat.arn, "Heartbeat Lambda, in the home region.");
-      output("trailguard_remediation_role_arn", this.remediation.role.arn, "IAM role of the remediation Lambdas.");
+      output("trailguard_remediation_role_arn", this.remediation.role.arn, "IAM role of the remediate Lambda.");
+      output("trailguard_heartbeat_role_arn", this.remediation.heartbeatRole.arn, "IAM role of the heartbeat Lambda (trail checks and the self-check).");
     }
   }
 

@@ -49,3 +49,32 @@ export function remediationPolicy(p: RemediationPolicyProps): PolicyDocument {
   );
   return { Version: "2012-10-17", Statement: statements };
 }
+
+export interface SelfCheckPolicyProps {
+  /** Rules the self-check describes: the edges (`rule/<prefix>-*`) and the hub's (`rule/<bus>/*`). */
+  readonly ruleArns: readonly string[];
+  /** `arn:aws:events:<home>:<account>:connection/<prefix>-slack/*`. */
+  readonly connectionArn: string;
+  /** `arn:aws:events:<home>:<account>:api-destination/<prefix>-slack/*`. */
+  readonly apiDestinationArn: string;
+  /** `arn:aws:sqs:*:<account>:<prefix>-dlq`. */
+  readonly queueArn: string;
+  readonly topicArn: string;
+  /** The topic's key: publishing to an encrypted topic needs GenerateDataKey and Decrypt on it. */
+  readonly keyArn: string;
+}
+
+/** What the heartbeat's self-check reads, and where it tells about problems. Read-only on the alert path. */
+export function selfCheckStatements(p: SelfCheckPolicyProps): PolicyStatement[] {
+  return [
+    { Sid: "DescribeOwnRules", Effect: "Allow", Action: ["events:DescribeRule", "events:ListTargetsByRule"], Resource: [...p.ruleArns] },
+    { Sid: "DescribeSlackConnection", Effect: "Allow", Action: ["events:DescribeConnection"], Resource: p.connectionArn },
+    { Sid: "DescribeSlackApiDestination", Effect: "Allow", Action: ["events:DescribeApiDestination"], Resource: p.apiDestinationArn },
+    { Sid: "CountDeadLetters", Effect: "Allow", Action: ["sqs:GetQueueAttributes"], Resource: p.queueArn },
+    { Sid: "PublishProblems", Effect: "Allow", Action: ["sns:Publish"], Resource: p.topicArn },
+    { Sid: "EncryptForTheTopic", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: p.keyArn },
+  ];
+}
+
+/** A policy document of these statements. */
+export const policyOf = (statements: readonly PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: [...statements] });

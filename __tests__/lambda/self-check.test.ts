@@ -1,0 +1,165 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { Observations, problemsOf, selfCheckSlackPayload } from "../../lambda-src/lib/self-check";
+import { parseSelfCheckSettings, SelfCheckSettings } from "../../lambda-src/lib/self-check-settings";
+import { FakeAws, SeenRequest } from "../helpers/fake-aws";
+import { expectValidBlockKit } from "../helpers/slack";
+
+const ACCOUNT = "123456789012";
+const HUB_BUS_ARN = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/trailguard`;
+const SETTINGS: SelfCheckSettings = {
+  hubBus: "trailguard",
+  hubRules: { "trailguard-cloudtrail-tamper": ["slack", "remediate"], "trailguard-self": ["slack", "sns"] },
+  edgeRules: { "trailguard-edge": "every region" },
+  connection: "trailguard-slack",
+  apiDestination: "trailguard-slack",
+  endpoint: { equals: "https://slack.com/api/chat.postMessage" },
+  deadLetterQueue: "trailguard-dlq",
+  regions: ["us-east-1", "eu-west-1"],
+  alarmTopicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:trailguard-alarms`,
+};
+
+/** Everything as the stack made it. */
+const HEALTHY: Observations = {
+  rules: [
+    { region: "us-east-1", bus: "trailguard", name: "trailguard-cloudtrail-tamper", state: "ENABLED", targets: [{ id: "slack", arn: "a" }, { id: "remediate", arn: "b" }] },
+    { region: "us-east-1", bus: "trailguard", name: "trailguard-self", state: "ENABLED", targets: [{ id: "slack", arn: "a" }, { id: "sns", arn: "c" }] },
+    { region: "us-east-1", bus: "default", name: "trailguard-edge", state: "ENABLED", targets: [{ id: "hub", arn: HUB_BUS_ARN }] },
+    { region: "eu-west-1", bus: "default", name: "trailguard-edge", state: "ENABLED", targets: [{ id: "hub", arn: HUB_BUS_ARN }] },
+  ],
+  connection: { state: "AUTHORIZED" },
+  apiDestination: { state: "ACTIVE", endpointOk: true },
+  queues: [{ region: "us-east-1", visible: 0 }, { region: "eu-west-1", visible: 0 }],
+};
+
+describe("problemsOf", () => {
+  test("a healthy path has no problem", () => {
+    expect(problemsOf(HEALTHY, SETTINGS, HUB_BUS_ARN)).toEqual([]);
+  });
+
+  test.each<[string, (o: Observations) => Observations, string[]]>([
+    ["a disabled hub rule", (o) => ({ ...o, rules: [{ ...o.rules[0], state: "DISABLED" }, ...o.rules.slice(1)] }), ["rule trailguard-cloudtrail-tamper (bus trailguard, us-east-1) is DISABLED"]],
+    [
+      "a removed target",
+      (o) => ({ ...o, rules: [{ ...o.rules[0], targets: [{ id: "slack", arn: "a" }] }, ...o.rules.slice(1)] }),
+      ["rule trailguard-cloudtrail-tamper (bus trailguard, us-east-1) lost its target remediate"],
+    ],
+    [
+      "an edge re-pointed at another bus",
+      (o) => ({ ...o, rules: [...o.rules.slice(0, 3), { ...o.rules[3], targets: [{ id: "hub", arn: "arn:aws:events:eu-west-1:999999999999:event-bus/sink" }] }] }),
+      ["rule trailguard-edge (default bus, eu-west-1) forwards to arn:aws:events:eu-west-1:999999999999:event-bus/sink, not to the hub bus"],
+    ],
+    [
+      "an extra target added to a hub rule",
+      (o) => ({ ...o, rules: [{ ...o.rules[0], targets: [...o.rules[0].targets!, { id: "copy", arn: "arn:aws:sqs:us-east-1:999999999999:sink" }] }, ...o.rules.slice(1)] }),
+      ["rule trailguard-cloudtrail-tamper (bus trailguard, us-east-1) has an unexpected target copy (arn:aws:sqs:us-east-1:999999999999:sink)"],
+    ],
+    ["a deleted edge rule", (o) => ({ ...o, rules: [...o.rules.slice(0, 3), { region: "eu-west-1", bus: "default", name: "trailguard-edge", error: "ResourceNotFoundException" }] }), ["rule trailguard-edge (default bus, eu-west-1) is missing"]],
+    ["a deauthorized connection", (o) => ({ ...o, connection: { state: "DEAUTHORIZED" } }), ["Slack connection trailguard-slack is DEAUTHORIZED, not AUTHORIZED"]],
+    ["an inactive API destination", (o) => ({ ...o, apiDestination: { state: "INACTIVE", endpointOk: true } }), ["API destination trailguard-slack is INACTIVE, not ACTIVE"]],
+    ["a re-pointed API destination", (o) => ({ ...o, apiDestination: { state: "ACTIVE", endpointOk: false } }), ["API destination trailguard-slack no longer points at Slack"]],
+    ["dead letters in another region", (o) => ({ ...o, queues: [o.queues[0], { region: "eu-west-1", visible: 3 }] }), ["dead-letter queue trailguard-dlq (eu-west-1) holds 3 undelivered event(s)"]],
+    ["a check it was not allowed to make", (o) => ({ ...o, connection: { error: "AccessDeniedException" } }), ["Slack connection trailguard-slack could not be checked: AccessDeniedException"]],
+  ])("%s", (_label, change, expected) => {
+    expect(problemsOf(change(HEALTHY), SETTINGS, HUB_BUS_ARN)).toEqual(expected);
+  });
+});
+
+test("the settings parse back, and a broken value names its field", () => {
+  expect(parseSelfCheckSettings(JSON.stringify(SETTINGS))).toEqual(SETTINGS);
+  expect(parseSelfCheckSettings(undefined)).toBeUndefined();
+  expect(() => parseSelfCheckSettings(JSON.stringify({ ...SETTINGS, regions: "us-east-1" }))).toThrow("TRAILGUARD_SELFCHECK: regions must be a list of regions");
+});
+
+test("the Slack message escapes what it lists and fits Block Kit", () => {
+  const payload = selfCheckSlackPayload(["rule <x> & y is DISABLED"], ACCOUNT, "C0123ABCDEF") as any;
+  expectValidBlockKit(payload);
+  expect(payload.blocks[1].text.text).toBe("• rule &lt;x&gt; &amp; y is DISABLED");
+});
+
+// The bundled heartbeat over real HTTP: the fake answers as a broken alert path would.
+const DIST = join(__dirname, "..", "..", "dist", "lambda");
+let broken = true;
+const fake = new FakeAws((req: SeenRequest) => {
+  const rule = (name: string, state: string) => ({ body: { Name: name, State: state, Arn: `arn:aws:events:${req.region}:${ACCOUNT}:rule/${name}` } });
+  switch (req.op) {
+    case "AWSEvents.DescribeRule":
+      return rule(req.body.Name, broken && req.body.Name === "trailguard-self" ? "DISABLED" : "ENABLED");
+    case "AWSEvents.ListTargetsByRule": {
+      const ids = req.body.EventBusName === "default" ? ["hub"] : SETTINGS.hubRules[req.body.Rule];
+      const kept = broken && req.body.Rule === "trailguard-cloudtrail-tamper" ? ids.filter((i) => i !== "remediate") : ids;
+      return { body: { Targets: kept.map((Id) => ({ Id, Arn: Id === "hub" ? HUB_BUS_ARN : `arn:aws:x:${Id}` })) } };
+    }
+    case "AWSEvents.DescribeConnection":
+      return { body: { Name: "trailguard-slack", ConnectionState: broken ? "DEAUTHORIZED" : "AUTHORIZED" } };
+    case "AWSEvents.DescribeApiDestination":
+      return { body: { Name: "trailguard-slack", ApiDestinationState: broken ? "INACTIVE" : "ACTIVE", InvocationEndpoint: "https://slack.com/api/chat.postMessage" } };
+    case "AmazonSQS.GetQueueAttributes":
+      return { body: { Attributes: { ApproximateNumberOfMessages: broken && req.region === "eu-west-1" ? "2" : "0" } } };
+    case "Publish":
+      return { xml: `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m-1</MessageId></PublishResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></PublishResponse>` };
+    case "AWSEvents.PutEvents":
+      return { body: { FailedEntryCount: 0, Entries: [{ EventId: "e-1" }] } };
+    default:
+      return undefined;
+  }
+});
+let endpoint: string;
+beforeAll(async () => {
+  endpoint = await fake.start();
+});
+afterAll(() => fake.stop());
+
+function invokeHeartbeat(): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["-e", `require(${JSON.stringify(join(DIST, "heartbeat", "index.js"))}).handler(JSON.parse(require("fs").readFileSync(0, "utf8")))`], {
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "fake-lambda-role-key-id",
+        AWS_SECRET_ACCESS_KEY: "fake-secret",
+        AWS_SESSION_TOKEN: "fake-session",
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_MAX_ATTEMPTS: "1",
+        TRAILGUARD_SETTINGS: JSON.stringify({ mode: "enforce", recreateDeletedTrails: false, trails: [], slackChannel: "C0123ABCDEF", reportEventBus: "trailguard" }),
+        TRAILGUARD_SELFCHECK: JSON.stringify(SETTINGS),
+      },
+    });
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.on("close", (code) => resolve({ code, stdout }));
+    child.stdin.end(JSON.stringify({ id: "sched-1", account: ACCOUNT, region: "us-east-1", "detail-type": "Scheduled Event" }));
+  });
+}
+
+test("heartbeat bundle: a broken path (rule DISABLED, target gone, connection DEAUTHORIZED, destination INACTIVE, dead letters) goes to SNS and Slack", async () => {
+  broken = true;
+  fake.seen.length = 0;
+  const run = await invokeHeartbeat();
+  expect(run.code).toBe(0);
+  // Every region's edge and queue was looked at, signed for that region.
+  expect(fake.seen.filter((r) => r.op === "AmazonSQS.GetQueueAttributes").map((r) => r.region).sort()).toEqual(["eu-west-1", "us-east-1"]);
+  expect(fake.seen.filter((r) => r.op === "AWSEvents.DescribeRule" && r.body.EventBusName === "default").map((r) => r.region).sort()).toEqual(["eu-west-1", "us-east-1"]);
+  const publish = fake.seen.find((r) => r.op === "Publish")!;
+  expect(publish).toMatchObject({ service: "sns", region: "us-east-1" });
+  expect(publish.body.TopicArn).toBe(SETTINGS.alarmTopicArn);
+  expect(publish.body.Message.split("\n").slice(1)).toEqual([
+    "- rule trailguard-cloudtrail-tamper (bus trailguard, us-east-1) lost its target remediate",
+    "- rule trailguard-self (bus trailguard, us-east-1) is DISABLED",
+    "- Slack connection trailguard-slack is DEAUTHORIZED, not AUTHORIZED",
+    "- API destination trailguard-slack is INACTIVE, not ACTIVE",
+    "- dead-letter queue trailguard-dlq (eu-west-1) holds 2 undelivered event(s)",
+  ]);
+  const put = fake.seen.find((r) => r.op === "AWSEvents.PutEvents")!;
+  expect(put.body.Entries[0]).toMatchObject({ EventBusName: "trailguard", Source: "trailguard", DetailType: "Trailguard Remediation" });
+  expect(JSON.parse(put.body.Entries[0].Detail).slack.channel).toBe("C0123ABCDEF");
+});
+
+test("heartbeat bundle: a healthy path publishes nothing", async () => {
+  broken = false;
+  fake.seen.length = 0;
+  const run = await invokeHeartbeat();
+  expect(run.code).toBe(0);
+  expect(fake.seen.filter((r) => r.op === "Publish" || r.op === "AWSEvents.PutEvents")).toEqual([]);
+  expect(run.stdout).toContain('"message":"self-check passed"');
+});

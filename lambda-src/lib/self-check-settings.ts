@@ -1,0 +1,69 @@
+/**
+ * What the self-check verifies, passed by Terraform as JSON in one environment variable of the heartbeat
+ * (TRAILGUARD_SELFCHECK). Built at synth by modules/remediation/self-check.ts from the same names the
+ * stack gives its resources: this module is the contract between the two. Not secret: names, regions,
+ * the topic's ARN. In webhook mode the endpoint is the secret, so only its host is checked.
+ */
+
+export const SELF_CHECK_ENV = "TRAILGUARD_SELFCHECK";
+export const EVERY_REGION = "every region";
+
+export interface SelfCheckSettings {
+  /** The hub bus's name, in the home region. */
+  readonly hubBus: string;
+  /** Rules on the hub bus and the target IDs each must have. */
+  readonly hubRules: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Edge rules on the default bus and the regions each is in (`"every region"`: all of `regions`); each must
+   * target the hub bus (ID "hub").
+   */
+  readonly edgeRules: Readonly<Record<string, readonly string[] | typeof EVERY_REGION>>;
+  readonly connection: string;
+  readonly apiDestination: string;
+  /** The exact endpoint (chat.postMessage), or the URL prefix of an incoming webhook. */
+  readonly endpoint: { readonly equals: string } | { readonly startsWith: string };
+  /** The dead-letter queue's name, and every region it is in. */
+  readonly deadLetterQueue: string;
+  readonly regions: readonly string[];
+  /** Problems are published here (the independent path) as well as reported to Slack. */
+  readonly alarmTopicArn: string;
+}
+
+export class SelfCheckSettingsError extends Error {
+  override readonly name = "SelfCheckSettingsError";
+}
+
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string" && x !== "");
+const isListMap = (v: unknown): v is Record<string, string[]> =>
+  v !== null && typeof v === "object" && !Array.isArray(v) && Object.values(v).every(isStringList);
+
+/** Parsed by hand (no schema library) to keep the bundle small; synth validated the values already. */
+export function parseSelfCheckSettings(json: string | undefined): SelfCheckSettings | undefined {
+  if (json === undefined || json === "") return undefined;
+  let v: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  try {
+    v = JSON.parse(json);
+  } catch {
+    throw new SelfCheckSettingsError(`${SELF_CHECK_ENV}: not valid JSON`);
+  }
+  const fail = (what: string): never => {
+    throw new SelfCheckSettingsError(`${SELF_CHECK_ENV}: ${what}`);
+  };
+  for (const k of ["hubBus", "connection", "apiDestination", "deadLetterQueue", "alarmTopicArn"]) {
+    if (typeof v?.[k] !== "string" || v[k] === "") fail(`${k} must be a string`);
+  }
+  if (!isListMap(v.hubRules)) fail("hubRules must map rule names to target IDs");
+  const edges = v.edgeRules;
+  const edgesOk = edges !== null && typeof edges === "object" && Object.values(edges).every((r) => r === EVERY_REGION || isStringList(r));
+  if (!edgesOk) fail(`edgeRules must map rule names to regions or "${EVERY_REGION}"`);
+  if (!isStringList(v.regions)) fail("regions must be a list of regions");
+  const e = v.endpoint;
+  if (!(typeof e?.equals === "string" || typeof e?.startsWith === "string")) fail("endpoint must have equals or startsWith");
+  return v as SelfCheckSettings;
+}
+
+/** The regions an edge rule is in. */
+export const edgeRegions = (s: SelfCheckSettings, rule: string): readonly string[] => {
+  const r = s.edgeRules[rule];
+  return r === EVERY_REGION ? s.regions : (r ?? []);
+};

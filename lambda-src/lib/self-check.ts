@@ -1,0 +1,172 @@
+import { DescribeApiDestinationCommand, DescribeConnectionCommand, DescribeRuleCommand, ListTargetsByRuleCommand, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { PublishCommand } from "@aws-sdk/client-sns";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { awsError, Clients } from "./aws";
+import type { Logger } from "./log";
+import { escapeMrkdwn, REPORT_DETAIL_TYPE, REPORT_SOURCE, truncate } from "./report";
+import { edgeRegions, type SelfCheckSettings } from "./self-check-settings";
+
+/**
+ * The alert path checks itself on the heartbeat's schedule: every hub and edge rule ENABLED with its
+ * targets (the edges still pointing at the hub bus), the Slack connection AUTHORIZED, the API destination
+ * ACTIVE and still pointing at Slack, and no dead letters waiting in any region (CloudWatch alarms can
+ * only watch the home region's queue). Problems go to the SNS topic (the independent path) and, where it
+ * still works, to Slack.
+ */
+
+/** What the Describe/List calls saw. A call that failed keeps its AWS error code instead. */
+export interface Observations {
+  readonly rules: readonly RuleObservation[];
+  readonly connection: { readonly state?: string; readonly error?: string };
+  /** `endpointOk` only: the endpoint may be a webhook URL, a secret that must not leave this module. */
+  readonly apiDestination: { readonly state?: string; readonly endpointOk?: boolean; readonly error?: string };
+  readonly queues: readonly { readonly region: string; readonly visible?: number; readonly error?: string }[];
+}
+
+export interface RuleObservation {
+  readonly region: string;
+  readonly bus: string;
+  readonly name: string;
+  readonly state?: string;
+  readonly targets?: readonly { readonly id: string; readonly arn: string }[];
+  readonly error?: string;
+}
+
+interface Ctx {
+  readonly clients: Clients;
+  readonly settings: SelfCheckSettings;
+  readonly home: string;
+  readonly account: string;
+}
+
+const attempt = async <T>(call: () => Promise<T>): Promise<T | { error: string }> => {
+  try {
+    return await call();
+  } catch (e) {
+    return { error: awsError(e).code };
+  }
+};
+
+async function observeRule(ctx: Ctx, region: string, bus: string, name: string): Promise<RuleObservation> {
+  const events = ctx.clients.events(region);
+  const described = await attempt(() => events.send(new DescribeRuleCommand({ Name: name, EventBusName: bus })));
+  if ("error" in described) return { region, bus, name, error: described.error };
+  const listed = await attempt(() => events.send(new ListTargetsByRuleCommand({ Rule: name, EventBusName: bus })));
+  if ("error" in listed) return { region, bus, name, state: described.State, error: listed.error };
+  return { region, bus, name, state: described.State, targets: (listed.Targets ?? []).map((t) => ({ id: t.Id ?? "", arn: t.Arn ?? "" })) };
+}
+
+/** Every Describe/List call the check needs, region by region in parallel. */
+export async function observe(ctx: Ctx): Promise<Observations> {
+  const { settings: s, clients, home, account } = ctx;
+  const events = clients.events(home);
+  const rules = Promise.all([
+    ...Object.keys(s.hubRules).map((name) => observeRule(ctx, home, s.hubBus, name)),
+    ...Object.keys(s.edgeRules).flatMap((name) => edgeRegions(s, name).map((region) => observeRule(ctx, region, "default", name))),
+  ]);
+  const connection = attempt(() => events.send(new DescribeConnectionCommand({ Name: s.connection })));
+  const destination = attempt(() => events.send(new DescribeApiDestinationCommand({ Name: s.apiDestination })));
+  const queues = Promise.all(
+    s.regions.map(async (region) => {
+      const url = `https://sqs.${region}.amazonaws.com/${account}/${s.deadLetterQueue}`;
+      const out = await attempt(() => clients.sqs(region).send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] })));
+      return "error" in out ? { region, error: out.error } : { region, visible: Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) };
+    }),
+  );
+  const c = await connection;
+  const d = await destination;
+  const endpointOk = (endpoint?: string) =>
+    endpoint !== undefined && ("equals" in s.endpoint ? endpoint === s.endpoint.equals : endpoint.startsWith(s.endpoint.startsWith));
+  return {
+    rules: await rules,
+    connection: "error" in c ? { error: c.error } : { state: c.ConnectionState },
+    apiDestination: "error" in d ? { error: d.error } : { state: d.ApiDestinationState, endpointOk: endpointOk(d.InvocationEndpoint) },
+    queues: await queues,
+  };
+}
+
+/** What is wrong, one line each, most specific first. Pure: the tests feed it observations. */
+export function problemsOf(o: Observations, s: SelfCheckSettings, hubBusArn: string): string[] {
+  const problems: string[] = [];
+  for (const r of o.rules) {
+    const where = `rule ${r.name} (${r.bus === "default" ? "default bus" : `bus ${r.bus}`}, ${r.region})`;
+    if (r.error === "ResourceNotFoundException") problems.push(`${where} is missing`);
+    else if (r.error) problems.push(`${where} could not be checked: ${r.error}`);
+    if (r.state !== undefined && r.state !== "ENABLED") problems.push(`${where} is ${r.state}`);
+    if (!r.targets) continue;
+    const expected = r.bus === "default" ? ["hub"] : (s.hubRules[r.name] ?? []);
+    for (const id of expected) if (!r.targets.some((t) => t.id === id)) problems.push(`${where} lost its target ${id}`);
+    const hub = r.targets.find((t) => t.id === "hub");
+    if (r.bus === "default" && hub && hub.arn !== hubBusArn) problems.push(`${where} forwards to ${hub.arn}, not to the hub bus`);
+    for (const t of r.targets) if (!expected.includes(t.id)) problems.push(`${where} has an unexpected target ${t.id} (${t.arn})`);
+  }
+  if (o.connection.error) problems.push(`Slack connection ${s.connection} could not be checked: ${o.connection.error}`);
+  else if (o.connection.state !== "AUTHORIZED") problems.push(`Slack connection ${s.connection} is ${o.connection.state ?? "in no state"}, not AUTHORIZED`);
+  if (o.apiDestination.error) problems.push(`API destination ${s.apiDestination} could not be checked: ${o.apiDestination.error}`);
+  else {
+    if (o.apiDestination.state !== "ACTIVE") problems.push(`API destination ${s.apiDestination} is ${o.apiDestination.state ?? "in no state"}, not ACTIVE`);
+    if (!o.apiDestination.endpointOk) problems.push(`API destination ${s.apiDestination} no longer points at Slack`);
+  }
+  for (const q of o.queues) {
+    if (q.error) problems.push(`dead-letter queue ${s.deadLetterQueue} (${q.region}) could not be checked: ${q.error}`);
+    else if ((q.visible ?? 0) > 0) problems.push(`dead-letter queue ${s.deadLetterQueue} (${q.region}) holds ${q.visible} undelivered event(s)`);
+  }
+  return problems;
+}
+
+/** The Slack message for the problems, built in code (names come from AWS; escaped all the same). */
+export function selfCheckSlackPayload(problems: readonly string[], account: string, channel?: string): Record<string, unknown> {
+  const headline = `:rotating_light: trailguard self-check: ${problems.length} problem${problems.length === 1 ? "" : "s"} in the alert path`;
+  return {
+    ...(channel ? { channel } : {}),
+    text: escapeMrkdwn(truncate(`trailguard self-check in account ${account}: ${problems.join("; ")}`, 3000)),
+    unfurl_links: false,
+    blocks: [
+      { type: "header", text: { type: "plain_text", text: truncate(headline, 150), emoji: true } },
+      { type: "section", text: { type: "mrkdwn", text: truncate(problems.map((p) => `• ${escapeMrkdwn(p)}`).join("\n"), 3000) } },
+      { type: "context", elements: [{ type: "mrkdwn", text: `trailguard self-check · account ${escapeMrkdwn(account)}` }] },
+    ],
+  };
+}
+
+export interface SelfCheckDeps {
+  readonly clients: Clients;
+  readonly log: Logger;
+  readonly slackChannel?: string;
+}
+
+/** Observe, judge, and tell SNS and Slack when something is wrong. Returns the problems. */
+export async function runSelfCheck(deps: SelfCheckDeps, s: SelfCheckSettings, account: string, home: string): Promise<string[]> {
+  const observations = await observe({ clients: deps.clients, settings: s, home, account });
+  const problems = problemsOf(observations, s, `arn:aws:events:${home}:${account}:event-bus/${s.hubBus}`);
+  if (problems.length === 0) {
+    deps.log.log("info", "self-check passed", { rules: observations.rules.length, regions: s.regions.length });
+    return problems;
+  }
+  deps.log.log("error", "self-check found problems", { problems });
+  const sends = await Promise.allSettled([
+    deps.clients.sns().send(
+      new PublishCommand({
+        TopicArn: s.alarmTopicArn,
+        Subject: `trailguard self-check: ${problems.length} problem(s) in account ${account}`.slice(0, 100),
+        Message: `trailguard's self-check found problems in the alert path of account ${account}:\n${problems.map((p) => `- ${p}`).join("\n")}`,
+      }),
+    ),
+    deps.clients.events(home).send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: s.hubBus,
+            Source: REPORT_SOURCE,
+            DetailType: REPORT_DETAIL_TYPE,
+            Detail: JSON.stringify({ trigger: "self-check", problems, slack: selfCheckSlackPayload(problems, account, deps.slackChannel) }),
+          },
+        ],
+      }),
+    ),
+  ]);
+  sends.forEach((r, i) => {
+    if (r.status === "rejected") deps.log.log("error", `could not send the self-check result to ${i === 0 ? "SNS" : "the hub bus"}`, { errorCode: awsError(r.reason).code });
+  });
+  return problems;
+}

@@ -1,0 +1,36 @@
+import { EVERY_REGION, type SelfCheckSettings } from "../../lambda-src/lib/self-check-settings";
+
+/** Hub rules (name -> target IDs) and edge rules (name -> regions), as the stack named them. */
+export interface SelfCheckProps {
+  readonly hubBus: string;
+  readonly hubRules: Readonly<Record<string, readonly string[]>>;
+  readonly edgeRules: Readonly<Record<string, readonly string[]>>;
+  readonly slackName: string;
+  /** chat.postMessage's URL, or undefined for an incoming webhook (whose URL is a secret). */
+  readonly postMessageUrl?: string;
+  readonly deadLetterQueue: string;
+  readonly regions: readonly string[];
+  /** A Terraform expression: the topic's ARN is known at apply. */
+  readonly alarmTopicArn: string;
+}
+
+/** Slack's incoming webhooks live under this prefix (api.slack.com, "Sending messages using incoming webhooks"). */
+export const WEBHOOK_URL_PREFIX = "https://hooks.slack.com/";
+
+/** The heartbeat's TRAILGUARD_SELFCHECK: what to verify, by name. No secret. */
+export function selfCheckSettings(p: SelfCheckProps): SelfCheckSettings {
+  return {
+    hubBus: p.hubBus,
+    hubRules: p.hubRules,
+    // A rule in every configured region is not listed region by region: the variable has 4 KB in all.
+    edgeRules: Object.fromEntries(
+      Object.entries(p.edgeRules).map(([name, regions]) => [name, regions.length === p.regions.length && regions.every((r) => p.regions.includes(r)) ? EVERY_REGION : regions]),
+    ),
+    connection: p.slackName,
+    apiDestination: p.slackName,
+    endpoint: p.postMessageUrl ? { equals: p.postMessageUrl } : { startsWith: WEBHOOK_URL_PREFIX },
+    deadLetterQueue: p.deadLetterQueue,
+    regions: p.regions,
+    alarmTopicArn: p.alarmTopicArn,
+  };
+}
