@@ -87,7 +87,7 @@ describe("edges: every configured region, default bus, only what the hub needs",
 describe("hub: the home region only, plain addresses", () => {
   test("every resource that is not an edge or IAM is a single instance in the home region", () => {
     const EDGE_OR_IAM = /^(aws_iam_|aws_cloudwatch_event_rule\.edge|aws_cloudwatch_event_target\.edge|aws_sqs_queue)/;
-    expect(instances(stack).filter(([a]) => !EDGE_OR_IAM.test(a))).toHaveLength(41); // the hub: bus and policy, 8 rules, 12 targets, Slack, Lambdas, topic, key, 6 alarms
+    expect(instances(stack).filter(([a]) => !EDGE_OR_IAM.test(a))).toHaveLength(42); // the hub: bus and policy, 8 rules, 12 targets, Slack, Lambdas, topic, key, 7 alarms
     for (const [address] of instances(stack).filter(([a]) => !EDGE_OR_IAM.test(a))) {
       const [type, name] = address.split(".");
       expect([address, res(type, name).for_each, res(type, name).region]).toEqual([address, undefined, "us-east-1"]);
@@ -182,9 +182,10 @@ describe("the alarm path", () => {
     expect(policy).toContain('"aws:SourceArn" = "arn:aws:cloudwatch:us-east-1:${local.account_id}:alarm:trailguard-*"');
   });
 
-  test("alarms: dead letters, hub delivery failures, Lambda errors and throttles, a silent heartbeat; all notify the topic", () => {
+  test("alarms: dead letters, hub delivery failures, Lambda errors and throttles, self-check problems, a silent heartbeat; all notify the topic", () => {
     const alarms = stack.resource.aws_cloudwatch_metric_alarm;
-    expect(Object.keys(alarms).sort()).toEqual(["dead_letters", "heartbeat_silent", "hub_failed_invocations", "hub_sent_to_dlq", "lambda_errors", "lambda_throttles"]);
+    expect(Object.keys(alarms).sort()).toEqual(["dead_letters", "heartbeat_silent", "hub_failed_invocations", "hub_sent_to_dlq", "lambda_errors", "lambda_throttles", "self_check"]);
+    expect(alarms.self_check.metric_query[0].metric).toEqual({ namespace: "trailguard", metric_name: "SelfCheckProblems", dimensions: { Stack: "trailguard" }, period: 300, stat: "Maximum" });
     for (const a of Object.values<any>(alarms)) {
       expect(a.alarm_actions).toEqual(["${aws_sns_topic.alarms.arn}"]);
       expect(a.alarm_name).toMatch(/^trailguard-/);
@@ -351,8 +352,6 @@ describe("remediation", () => {
       '{"Sid" = "DescribeOwnRules", "Effect" = "Allow", "Action" = ["events:DescribeRule", "events:ListTargetsByRule"], "Resource" = ["arn:aws:events:*:${local.account_id}:rule/trailguard-*", "arn:aws:events:us-east-1:${local.account_id}:rule/trailguard/*"]}',
       '{"Sid" = "DescribeSlackConnection", "Effect" = "Allow", "Action" = ["events:DescribeConnection"], "Resource" = "arn:aws:events:us-east-1:${local.account_id}:connection/trailguard-slack/*"}',
       '{"Sid" = "CountDeadLetters", "Effect" = "Allow", "Action" = ["sqs:GetQueueAttributes"], "Resource" = "arn:aws:sqs:*:${local.account_id}:trailguard-dlq"}',
-      '{"Sid" = "PublishProblems", "Effect" = "Allow", "Action" = ["sns:Publish"], "Resource" = aws_sns_topic.alarms.arn}',
-      '{"Sid" = "EncryptForTheTopic", "Effect" = "Allow", "Action" = ["kms:GenerateDataKey", "kms:Decrypt"], "Resource" = aws_kms_key.alarms.arn}',
     ]) {
       expect(policy).toContain(statement);
     }
@@ -378,7 +377,6 @@ describe("remediation", () => {
       endpoint: { equals: "https://slack.com/api/chat.postMessage" },
       deadLetterQueue: "trailguard-dlq",
       regions: [...DEFAULT_REGIONS],
-      alarmTopicArn: "${aws_sns_topic.alarms.arn}",
     });
     expect(r("aws_lambda_function", "remediate").environment.variables).not.toHaveProperty("TRAILGUARD_SELFCHECK");
   });

@@ -16,7 +16,6 @@ const SETTINGS: SelfCheckSettings = {
   endpoint: { equals: "https://slack.com/api/chat.postMessage" },
   deadLetterQueue: "trailguard-dlq",
   regions: ["us-east-1", "eu-west-1"],
-  alarmTopicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:trailguard-alarms`,
 };
 
 /** Everything as the stack made it. */
@@ -96,8 +95,6 @@ const fake = new FakeAws((req: SeenRequest) => {
       return { body: { Name: "trailguard-slack", ApiDestinationState: broken ? "INACTIVE" : "ACTIVE", InvocationEndpoint: "https://slack.com/api/chat.postMessage" } };
     case "AmazonSQS.GetQueueAttributes":
       return { body: { Attributes: { ApproximateNumberOfMessages: broken && req.region === "eu-west-1" ? "2" : "0" } } };
-    case "Publish":
-      return { xml: `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m-1</MessageId></PublishResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></PublishResponse>` };
     case "AWSEvents.PutEvents":
       return { body: { FailedEntryCount: 0, Entries: [{ EventId: "e-1" }] } };
     default:
@@ -132,7 +129,10 @@ function invokeHeartbeat(): Promise<{ code: number | null; stdout: string }> {
   });
 }
 
-test("heartbeat bundle: a broken path (rule DISABLED, target gone, connection DEAUTHORIZED, destination INACTIVE, dead letters) goes to SNS and Slack", async () => {
+/** The embedded-metric-format line of a run: the count the `self-check` alarm sends to SNS. */
+const metricLine = (stdout: string) => stdout.trim().split("\n").map((l) => JSON.parse(l)).find((l) => "_aws" in l);
+
+test("heartbeat bundle: a broken path (rule DISABLED, target gone, connection DEAUTHORIZED, destination INACTIVE, dead letters) is counted for the alarm and sent to Slack", async () => {
   broken = true;
   fake.seen.length = 0;
   const run = await invokeHeartbeat();
@@ -140,26 +140,28 @@ test("heartbeat bundle: a broken path (rule DISABLED, target gone, connection DE
   // Every region's edge and queue was looked at, signed for that region.
   expect(fake.seen.filter((r) => r.op === "AmazonSQS.GetQueueAttributes").map((r) => r.region).sort()).toEqual(["eu-west-1", "us-east-1"]);
   expect(fake.seen.filter((r) => r.op === "AWSEvents.DescribeRule" && r.body.EventBusName === "default").map((r) => r.region).sort()).toEqual(["eu-west-1", "us-east-1"]);
-  const publish = fake.seen.find((r) => r.op === "Publish")!;
-  expect(publish).toMatchObject({ service: "sns", region: "us-east-1" });
-  expect(publish.body.TopicArn).toBe(SETTINGS.alarmTopicArn);
-  expect(publish.body.Message.split("\n").slice(1)).toEqual([
-    "- rule trailguard-cloudtrail-tamper (bus trailguard, us-east-1) lost its target remediate",
-    "- rule trailguard-self (bus trailguard, us-east-1) is DISABLED",
-    "- Slack connection trailguard-slack is DEAUTHORIZED, not AUTHORIZED",
-    "- API destination trailguard-slack is INACTIVE, not ACTIVE",
-    "- dead-letter queue trailguard-dlq (eu-west-1) holds 2 undelivered event(s)",
+  const line = metricLine(run.stdout);
+  expect(line).toMatchObject({ Stack: "trailguard", SelfCheckProblems: 5, level: "error", message: "self-check found problems" });
+  expect(line._aws.CloudWatchMetrics).toEqual([{ Namespace: "trailguard", Dimensions: [["Stack"]], Metrics: [{ Name: "SelfCheckProblems", Unit: "Count" }] }]);
+  expect(line.problems).toEqual([
+    "rule trailguard-cloudtrail-tamper (bus trailguard, us-east-1) lost its target remediate",
+    "rule trailguard-self (bus trailguard, us-east-1) is DISABLED",
+    "Slack connection trailguard-slack is DEAUTHORIZED, not AUTHORIZED",
+    "API destination trailguard-slack is INACTIVE, not ACTIVE",
+    "dead-letter queue trailguard-dlq (eu-west-1) holds 2 undelivered event(s)",
   ]);
   const put = fake.seen.find((r) => r.op === "AWSEvents.PutEvents")!;
   expect(put.body.Entries[0]).toMatchObject({ EventBusName: "trailguard", Source: "trailguard", DetailType: "Trailguard Remediation" });
-  expect(JSON.parse(put.body.Entries[0].Detail).slack.channel).toBe("C0123ABCDEF");
+  const slack = JSON.parse(put.body.Entries[0].Detail).slack;
+  expect(slack.channel).toBe("C0123ABCDEF");
+  expectValidBlockKit(slack);
 });
 
-test("heartbeat bundle: a healthy path publishes nothing", async () => {
+test("heartbeat bundle: a healthy path counts zero and sends nothing", async () => {
   broken = false;
   fake.seen.length = 0;
   const run = await invokeHeartbeat();
   expect(run.code).toBe(0);
-  expect(fake.seen.filter((r) => r.op === "Publish" || r.op === "AWSEvents.PutEvents")).toEqual([]);
-  expect(run.stdout).toContain('"message":"self-check passed"');
+  expect(fake.seen.filter((r) => r.op === "AWSEvents.PutEvents")).toEqual([]);
+  expect(metricLine(run.stdout)).toMatchObject({ SelfCheckProblems: 0, message: "self-check passed" });
 });

@@ -9,8 +9,6 @@ import {
   UpdateTrailCommand,
 } from "@aws-sdk/client-cloudtrail";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { SNSClient } from "@aws-sdk/client-sns";
-import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Selectors, Step, TrailState } from "./reconcile";
 import type { Report } from "./report";
 import { reportEntry } from "./report";
@@ -24,24 +22,23 @@ export interface Clients {
   cloudTrail(region: string): CloudTrailClient;
   /** EventBridge in `region`, the Lambda's own by default (where the hub bus is). */
   events(region?: string): EventBridgeClient;
-  sqs(region: string): SQSClient;
-  sns(): SNSClient;
+}
+
+/** A client per key, made on first use and kept across warm invocations. */
+export function clientCache(): <T>(key: string, make: () => T) => T {
+  const cache = new Map<string, unknown>();
+  return <T>(key: string, make: () => T): T => {
+    if (!cache.has(key)) cache.set(key, make());
+    return cache.get(key) as T;
+  };
 }
 
 /** Clients for the Lambda runtime: one per service and region, kept across warm invocations. */
 export function sdkClients(lambdaRegion: string): Clients {
-  const cache = new Map<string, unknown>();
-  const once = <T>(key: string, make: () => T): T => {
-    if (!cache.has(key)) cache.set(key, make());
-    return cache.get(key) as T;
-  };
+  const once = clientCache();
   return {
     cloudTrail: (region) => once(`cloudtrail:${region}`, () => new CloudTrailClient({ region })),
     events: (region = lambdaRegion) => once(`events:${region}`, () => new EventBridgeClient({ region })),
-    // The client's own regional endpoint, not the host in the queue URL: the URL is built from the region
-    // anyway, and an endpoint override (a VPC endpoint, a test server) must apply to every call.
-    sqs: (region) => once(`sqs:${region}`, () => new SQSClient({ region, useQueueUrlAsEndpoint: false })),
-    sns: () => once("sns", () => new SNSClient({ region: lambdaRegion })),
   };
 }
 

@@ -1,12 +1,15 @@
 /**
  * What the self-check verifies, passed by Terraform as JSON in one environment variable of the heartbeat
  * (TRAILGUARD_SELFCHECK). Built at synth by modules/remediation/self-check.ts from the same names the
- * stack gives its resources: this module is the contract between the two. Not secret: names, regions,
- * the topic's ARN. In webhook mode the endpoint is the secret, so only its host is checked.
+ * stack gives its resources: this module is the contract between the two. Not secret: names and
+ * regions. In webhook mode the endpoint is the secret, so only its host is checked.
  */
 
 export const SELF_CHECK_ENV = "TRAILGUARD_SELFCHECK";
 export const EVERY_REGION = "every region";
+
+/** The metric the `self-check` alarm watches: namespace, name, and the dimension naming the stack. */
+export const SELF_CHECK_METRIC = { namespace: "trailguard", name: "SelfCheckProblems", dimension: "Stack" } as const;
 
 export interface SelfCheckSettings {
   /** The hub bus's name, in the home region. */
@@ -25,8 +28,6 @@ export interface SelfCheckSettings {
   /** The dead-letter queue's name, and every region it is in. */
   readonly deadLetterQueue: string;
   readonly regions: readonly string[];
-  /** Problems are published here (the independent path) as well as reported to Slack. */
-  readonly alarmTopicArn: string;
 }
 
 export class SelfCheckSettingsError extends Error {
@@ -49,7 +50,7 @@ export function parseSelfCheckSettings(json: string | undefined): SelfCheckSetti
   const fail = (what: string): never => {
     throw new SelfCheckSettingsError(`${SELF_CHECK_ENV}: ${what}`);
   };
-  for (const k of ["hubBus", "connection", "apiDestination", "deadLetterQueue", "alarmTopicArn"]) {
+  for (const k of ["hubBus", "connection", "apiDestination", "deadLetterQueue"]) {
     if (typeof v?.[k] !== "string" || v[k] === "") fail(`${k} must be a string`);
   }
   if (!isListMap(v.hubRules)) fail("hubRules must map rule names to target IDs");

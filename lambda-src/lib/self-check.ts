@@ -1,18 +1,35 @@
 import { DescribeApiDestinationCommand, DescribeConnectionCommand, DescribeRuleCommand, ListTargetsByRuleCommand, PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { PublishCommand } from "@aws-sdk/client-sns";
-import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { awsError, Clients } from "./aws";
+import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { awsError, clientCache, Clients } from "./aws";
 import type { Logger } from "./log";
 import { escapeMrkdwn, REPORT_DETAIL_TYPE, REPORT_SOURCE, truncate } from "./report";
-import { edgeRegions, type SelfCheckSettings } from "./self-check-settings";
+import { edgeRegions, SELF_CHECK_METRIC, type SelfCheckSettings } from "./self-check-settings";
 
 /**
  * The alert path checks itself on the heartbeat's schedule: every hub and edge rule ENABLED with its
  * targets (the edges still pointing at the hub bus), the Slack connection AUTHORIZED, the API destination
  * ACTIVE and still pointing at Slack, and no dead letters waiting in any region (CloudWatch alarms can
- * only watch the home region's queue). Problems go to the SNS topic (the independent path) and, where it
- * still works, to Slack.
+ * only watch the home region's queue). Every run logs its number of problems as a CloudWatch metric
+ * (embedded metric format: a log line, no SDK client), which an alarm sends to the SNS topic, the
+ * independent path; the problems themselves go to the log and, where the hub still works, to Slack.
  */
+
+
+/** The self-check's client besides CloudTrail and EventBridge (only the heartbeat bundles it). */
+export interface SelfCheckClients extends Clients {
+  sqs(region: string): SQSClient;
+}
+
+export function selfCheckClients(base: Clients): SelfCheckClients {
+  const once = clientCache();
+  return {
+    cloudTrail: base.cloudTrail,
+    events: base.events,
+    // The client's own regional endpoint, not the host in the queue URL: the URL is built from the region
+    // anyway, and an endpoint override (a VPC endpoint, a test server) must apply to every call.
+    sqs: (region) => once(`sqs:${region}`, () => new SQSClient({ region, useQueueUrlAsEndpoint: false })),
+  };
+}
 
 /** What the Describe/List calls saw. A call that failed keeps its AWS error code instead. */
 export interface Observations {
@@ -33,7 +50,7 @@ export interface RuleObservation {
 }
 
 interface Ctx {
-  readonly clients: Clients;
+  readonly clients: SelfCheckClients;
   readonly settings: SelfCheckSettings;
   readonly home: string;
   readonly account: string;
@@ -130,29 +147,41 @@ export function selfCheckSlackPayload(problems: readonly string[], account: stri
 }
 
 export interface SelfCheckDeps {
-  readonly clients: Clients;
+  readonly clients: SelfCheckClients;
   readonly log: Logger;
   readonly slackChannel?: string;
 }
 
-/** Observe, judge, and tell SNS and Slack when something is wrong. Returns the problems. */
+/**
+ * One log line in CloudWatch's embedded metric format: CloudWatch Logs turns it into the metric
+ * (Amazon CloudWatch User Guide, "Specification: Embedded metric format",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
+ */
+export function problemsMetric(stack: string, problems: number, now: Date): Record<string, unknown> {
+  return {
+    _aws: {
+      Timestamp: now.getTime(),
+      CloudWatchMetrics: [
+        { Namespace: SELF_CHECK_METRIC.namespace, Dimensions: [[SELF_CHECK_METRIC.dimension]], Metrics: [{ Name: SELF_CHECK_METRIC.name, Unit: "Count" }] },
+      ],
+    },
+    [SELF_CHECK_METRIC.dimension]: stack,
+    [SELF_CHECK_METRIC.name]: problems,
+  };
+}
+
+/** Observe, judge, count the problems into the metric, and tell Slack what they are. Returns them. */
 export async function runSelfCheck(deps: SelfCheckDeps, s: SelfCheckSettings, account: string, home: string): Promise<string[]> {
   const observations = await observe({ clients: deps.clients, settings: s, home, account });
   const problems = problemsOf(observations, s, `arn:aws:events:${home}:${account}:event-bus/${s.hubBus}`);
+  const metric = problemsMetric(s.hubBus, problems.length, new Date());
   if (problems.length === 0) {
-    deps.log.log("info", "self-check passed", { rules: observations.rules.length, regions: s.regions.length });
+    deps.log.log("info", "self-check passed", { ...metric, rules: observations.rules.length, regions: s.regions.length });
     return problems;
   }
-  deps.log.log("error", "self-check found problems", { problems });
-  const sends = await Promise.allSettled([
-    deps.clients.sns().send(
-      new PublishCommand({
-        TopicArn: s.alarmTopicArn,
-        Subject: `trailguard self-check: ${problems.length} problem(s) in account ${account}`.slice(0, 100),
-        Message: `trailguard's self-check found problems in the alert path of account ${account}:\n${problems.map((p) => `- ${p}`).join("\n")}`,
-      }),
-    ),
-    deps.clients.events(home).send(
+  deps.log.log("error", "self-check found problems", { ...metric, problems });
+  try {
+    await deps.clients.events(home).send(
       new PutEventsCommand({
         Entries: [
           {
@@ -163,10 +192,9 @@ export async function runSelfCheck(deps: SelfCheckDeps, s: SelfCheckSettings, ac
           },
         ],
       }),
-    ),
-  ]);
-  sends.forEach((r, i) => {
-    if (r.status === "rejected") deps.log.log("error", `could not send the self-check result to ${i === 0 ? "SNS" : "the hub bus"}`, { errorCode: awsError(r.reason).code });
-  });
+    );
+  } catch (e) {
+    deps.log.log("error", "could not send the self-check result to the hub bus", { errorCode: awsError(e).code });
+  }
   return problems;
 }

@@ -29,6 +29,7 @@ import { Remediation } from "./remediation";
 import { Role } from "./role";
 import { SLACK_POST_MESSAGE_URL, SlackDestination } from "./slack-destination";
 import { selfCheckSettings } from "../remediation/self-check";
+import { SELF_CHECK_METRIC } from "../../lambda-src/lib/self-check-settings";
 
 /** Tags every taggable resource carries, under the user's own. */
 export const BASE_TAGS = { ManagedBy: "trailguard" } as const;
@@ -197,15 +198,12 @@ export class TrailguardStack extends TerraformStack {
               postMessageUrl: config.slack.channel ? SLACK_POST_MESSAGE_URL : undefined,
               deadLetterQueue: `${prefix}-dlq`,
               regions: config.regions,
-              alarmTopicArn: this.alarms.topic.arn,
             }),
           access: {
             ruleArns: [`arn:aws:events:*:${account.asString}:rule/${prefix}-*`, `arn:aws:events:${home.region}:${account.asString}:rule/${prefix}/*`],
             connectionArn: `arn:aws:events:${home.region}:${account.asString}:connection/${prefix}-slack/*`,
             apiDestinationArn: `arn:aws:events:${home.region}:${account.asString}:api-destination/${prefix}-slack/*`,
             queueArn: `arn:aws:sqs:*:${account.asString}:${prefix}-dlq`,
-            topicArn: this.alarms.topic.arn,
-            keyArn: this.alarms.key.arn,
           },
         },
         tags,
@@ -298,6 +296,16 @@ export class TrailguardStack extends TerraformStack {
       });
     }
     const minutes = config.remediation.heartbeatMinutes;
+    this.alarms.alarm({
+      logicalName: "self_check",
+      suffix: "self-check",
+      description: "trailguard: the self-check found problems in the alert path (a rule disabled or re-pointed, a target gone, the connection or API destination broken, dead letters); the heartbeat's log and Slack list them",
+      metrics: [{ namespace: SELF_CHECK_METRIC.namespace, metric: SELF_CHECK_METRIC.name, dimensions: { [SELF_CHECK_METRIC.dimension]: prefix }, stat: "Maximum" }],
+      periodSeconds: minutes * 60,
+      comparison: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      treatMissingData: "notBreaching",
+    });
     this.alarms.alarm({
       logicalName: "heartbeat_silent",
       suffix: "heartbeat-silent",

@@ -59,20 +59,18 @@ export interface SelfCheckPolicyProps {
   readonly apiDestinationArn: string;
   /** `arn:aws:sqs:*:<account>:<prefix>-dlq`. */
   readonly queueArn: string;
-  readonly topicArn: string;
-  /** The topic's key: publishing to an encrypted topic needs GenerateDataKey and Decrypt on it. */
-  readonly keyArn: string;
 }
 
-/** What the heartbeat's self-check reads, and where it tells about problems. Read-only on the alert path. */
+/**
+ * What the heartbeat's self-check reads: read-only on the alert path. (It counts problems into a metric
+ * through its log, and reports them on the hub bus with the trail permissions' PutEvents.)
+ */
 export function selfCheckStatements(p: SelfCheckPolicyProps): PolicyStatement[] {
   return [
     { Sid: "DescribeOwnRules", Effect: "Allow", Action: ["events:DescribeRule", "events:ListTargetsByRule"], Resource: [...p.ruleArns] },
     { Sid: "DescribeSlackConnection", Effect: "Allow", Action: ["events:DescribeConnection"], Resource: p.connectionArn },
     { Sid: "DescribeSlackApiDestination", Effect: "Allow", Action: ["events:DescribeApiDestination"], Resource: p.apiDestinationArn },
     { Sid: "CountDeadLetters", Effect: "Allow", Action: ["sqs:GetQueueAttributes"], Resource: p.queueArn },
-    { Sid: "PublishProblems", Effect: "Allow", Action: ["sns:Publish"], Resource: p.topicArn },
-    { Sid: "EncryptForTheTopic", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: p.keyArn },
   ];
 }
 

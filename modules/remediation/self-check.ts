@@ -10,8 +10,6 @@ export interface SelfCheckProps {
   readonly postMessageUrl?: string;
   readonly deadLetterQueue: string;
   readonly regions: readonly string[];
-  /** A Terraform expression: the topic's ARN is known at apply. */
-  readonly alarmTopicArn: string;
 }
 
 /** Slack's incoming webhooks live under this prefix (api.slack.com, "Sending messages using incoming webhooks"). */
@@ -31,6 +29,5 @@ export function selfCheckSettings(p: SelfCheckProps): SelfCheckSettings {
     endpoint: p.postMessageUrl ? { equals: p.postMessageUrl } : { startsWith: WEBHOOK_URL_PREFIX },
     deadLetterQueue: p.deadLetterQueue,
     regions: p.regions,
-    alarmTopicArn: p.alarmTopicArn,
   };
 }
