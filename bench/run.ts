@@ -16,6 +16,7 @@ import { renderGenerated } from "../modules/docs/readme-tables";
 import { summarizeStack } from "../modules/summary";
 import { buildLambdas } from "../scripts/build-lambdas";
 import { FakeAws } from "../__tests__/helpers/fake-aws";
+import { OfflineTerraform, terraformUnavailable } from "../__tests__/helpers/offline-terraform";
 
 const ROOT = join(__dirname, "..");
 const RUNS = 5;
@@ -124,6 +125,7 @@ async function warmHandler(file: string): Promise<number> {
     TRAILGUARD_SETTINGS: JSON.stringify({
       mode: "enforce",
       recreateDeletedTrails: false,
+      reportEventBus: "trailguard",
       trails: [{ name: "example-trail", homeRegion: "us-west-2", multiRegion: true, includeGlobalEvents: true, logFileValidation: true, s3Bucket: "audit-logs", managementEvents: "All" }],
     }),
   });
@@ -145,6 +147,35 @@ async function warmHandler(file: string): Promise<number> {
   }
   if (!fake.seen.some((r) => r.op === "StartLogging")) throw new Error("the handler never called StartLogging");
   return median(times);
+}
+
+interface PlanResult {
+  readonly label: string;
+  readonly regions: number;
+  readonly resources: number;
+  readonly planMs: number;
+  readonly planTextBytes: number;
+}
+
+/** `terraform plan` of the synthesized stack, offline (the test's v5 mirror copy): median of 3 plans. */
+function offlinePlan(label: string, regions: readonly string[]): PlanResult {
+  const dir = mkdtempSync(join(tmpdir(), "tg-bench-plan-"));
+  const config = join(dir, "config.json");
+  writeFileSync(config, JSON.stringify({ ...BASE_CONFIG, regions }));
+  const outdir = join(dir, "out");
+  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "start.js")], { cwd: ROOT, env: { ...process.env, TRAILGUARD_CONFIG: config, CDKTF_OUTDIR: outdir }, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`synth failed for ${label}: ${r.stderr}`);
+  const tf = new OfflineTerraform(join(outdir, "stacks", "trailguard", "cdk.tf.json"));
+  tf.ok(["init", "-input=false", "-no-color"]);
+  const times: number[] = [];
+  let text = "";
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    text = tf.ok(["plan", "-input=false", "-no-color"], { slack_token: "xoxb-bench-not-a-token" });
+    times.push(performance.now() - t);
+  }
+  const resources = Number(/Plan: (\d+) to add/.exec(text)?.[1]);
+  return { label, regions: regions.length, resources, planMs: median(times), planTextBytes: Buffer.byteLength(text) };
 }
 
 function lambdaResults(): Promise<LambdaResult[]> {
@@ -202,6 +233,10 @@ async function main() {
     { label: "17 regions, provider root import (not used by the product)", regions: [...DEFAULT_REGIONS], remediation: "enforce", rootImport: true },
   ];
   const synths = cases.map(synth);
+  const unavailable = terraformUnavailable();
+  const plans = unavailable
+    ? []
+    : [offlinePlan("1 region", all.slice(0, 1)), offlinePlan("17 regions (default)", [...DEFAULT_REGIONS]), offlinePlan("34 regions (with opt-in)", all)];
   const [one, , seventeen, thirtyFour] = synths;
   const rootImport = synths[synths.length - 1];
   const ratios = {
@@ -231,6 +266,14 @@ async function main() {
     "",
     `Ratios: synth(17)/synth(1) = ${ratios.synth17over1.toFixed(2)}; resources(17)/resources(1) = ${ratios.resources17over1.toFixed(1)}; cdk.tf.json grows ${ratios.cdkTfJsonBytesPerRegion.toFixed(0)} bytes a region; the provider's root import is ${ratios.rootImportOverDeep.toFixed(1)}× slower than deep imports. Bundling both Lambdas (esbuild, then zip), paid once after a source change: ${ms(buildMs)} (median of 3).`,
     "",
+    unavailable
+      ? `Offline plan not measured: ${unavailable}.`
+      : [
+          "| offline `terraform plan` (hashicorp/aws 5.100.0 mirror, shipped example's trail) | resources | plan, median of 3 | plan text |",
+          "| --- | ---: | ---: | ---: |",
+          ...plans.map((p) => `| ${p.label} | ${p.resources} | ${ms(p.planMs)} | ${kb(p.planTextBytes)} |`),
+        ].join("\n"),
+    "",
     "| Lambda bundle | minified | zipped | cold import | warm handler (StopLogging, local HTTP, median of 50) | largest parts |",
     "| --- | ---: | ---: | ---: | ---: | --- |",
     ...lambdas.map(
@@ -244,7 +287,7 @@ async function main() {
   ].join("\n");
 
   console.log(table);
-  writeFileSync(join(__dirname, "results.json"), `${JSON.stringify({ machine, synths, ratios, lambdaBuildMs: buildMs, lambdas, targets: Object.fromEntries(targets) }, null, 2)}\n`);
+  writeFileSync(join(__dirname, "results.json"), `${JSON.stringify({ machine, synths, plans, ratios, lambdaBuildMs: buildMs, lambdas, targets: Object.fromEntries(targets) }, null, 2)}\n`);
   if (process.argv.includes("--update-readme")) {
     const readme = join(ROOT, "README.md");
     writeFileSync(readme, renderGenerated(readFileSync(readme, "utf8"), { performance: table }));
