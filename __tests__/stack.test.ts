@@ -299,6 +299,15 @@ describe("remediation", () => {
     expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
   });
 
+  test("remediate runs one at a time (reserved concurrency 1, configurable), and both Lambdas log at LOG_LEVEL info", () => {
+    expect(r("aws_lambda_function", "remediate").reserved_concurrent_executions).toBe(1);
+    expect(r("aws_lambda_function", "heartbeat")).not.toHaveProperty("reserved_concurrent_executions");
+    expect(r("aws_lambda_function", "remediate").environment.variables.LOG_LEVEL).toBe("info");
+    const none = synthStack({ ...CONFIG, remediation: { reservedConcurrency: null, logLevel: "debug" } });
+    expect(none.resource.aws_lambda_function.remediate).not.toHaveProperty("reserved_concurrent_executions");
+    expect(none.resource.aws_lambda_function.heartbeat.environment.variables.LOG_LEVEL).toBe("debug");
+  });
+
   test("failed asynchronous invocations: two retries, then the home region's dead-letter queue", () => {
     for (const name of ["remediate", "heartbeat"]) {
       expect(r("aws_lambda_function_event_invoke_config", name)).toMatchObject({

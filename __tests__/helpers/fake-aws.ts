@@ -17,25 +17,31 @@ export interface SeenRequest {
   readonly region: string;
   readonly service: string;
   readonly body: any;
+  /** Milliseconds since the server started. */
+  readonly at: number;
 }
 
-export type Responder = (req: SeenRequest) => { status?: number; body?: unknown; xml?: string } | undefined;
+/** An answer: JSON `body`, an `xml` text, or `hang`: never answer (the connection stays open until stop). */
+export type Responder = (req: SeenRequest) => { status?: number; body?: unknown; xml?: string; hang?: boolean } | undefined;
 
 const CLOUDTRAIL_TARGET = /^(?:com\.amazonaws\.cloudtrail\.v20131101\.)?CloudTrail_20131101\.(\w+)$/;
 
 export class FakeAws {
   readonly seen: SeenRequest[] = [];
   private server?: Server;
+  private startedAt = Date.now();
 
   constructor(private readonly respond: Responder) {}
 
   async start(): Promise<string> {
+    this.startedAt = Date.now();
     this.server = createServer((req, res) => this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
@@ -55,12 +61,14 @@ export class FakeAws {
         region: scope?.[1] ?? "(unsigned)",
         service: scope?.[2] ?? "(unsigned)",
         body,
+        at: Date.now() - this.startedAt,
       };
       this.seen.push(seen);
       const out = this.respond(seen) ?? {
         status: 400,
         body: { __type: "UnknownOperationException", message: `fake server has no answer for ${target}` },
       };
+      if (out.hang) return;
       if (out.xml !== undefined) {
         res.writeHead(out.status ?? 200, { "content-type": "text/xml" });
         res.end(out.xml);

@@ -1,5 +1,6 @@
 import type { Logger } from "../../lambda-src/lib/log";
 import { sdkClients } from "../../lambda-src/lib/aws";
+import { unboundedClock } from "../../lambda-src/lib/budget";
 import type { Deps } from "../../lambda-src/lib/remediate";
 import type { KnownGoodTrail, RemediationSettings } from "../../lambda-src/lib/settings";
 
@@ -28,6 +29,8 @@ export function testDeps(settings: Partial<RemediationSettings> = {}, now = new 
     clients: sdkClients("apiso-centralnorth-2r"),
     log,
     now: () => now,
+    clock: unboundedClock,
+    incidents: new Map(),
     lines,
   };
 }

@@ -56,14 +56,15 @@ test("a missing trail is critical; re-created only when configured", async () =>
   expect(ct.commandCalls(CreateTrailCommand)).toHaveLength(1);
 });
 
-test("an AWS error on one trail is reported and the next trail is still checked", async () => {
+test("an AWS error on one trail is reported, the next trail is still checked, and a retryable one fails the run", async () => {
   const other = { ...FIXTURE_TRAIL, name: "second-trail" };
   ct.on(DescribeTrailsCommand, { trailNameList: [FIXTURE_TRAIL.name], includeShadowTrails: true }).rejects(Object.assign(new Error("slow down"), { name: "ThrottlingException" }));
   ct.on(DescribeTrailsCommand, { trailNameList: ["second-trail"], includeShadowTrails: true }).resolves(describedTrail({ Name: "second-trail", TrailARN: FIXTURE_ARN.replace(FIXTURE_TRAIL.name, "second-trail") }));
   ct.on(GetTrailStatusCommand).resolves({ IsLogging: false });
-  const reports = await runHeartbeat(testDeps({ trails: [FIXTURE_TRAIL, other] }), FIXTURE_ACCOUNT, "us-east-1");
-  expect(reports.map((r) => r.result)).toEqual(["failed", "restored"]);
-  expect(reports[0].errorCode).toBe("ThrottlingException");
+  // Both trails are reported; then the run fails so it is retried (throttling may pass).
+  await expect(runHeartbeat(testDeps({ trails: [FIXTURE_TRAIL, other] }), FIXTURE_ACCOUNT, "us-east-1")).rejects.toThrow("ThrottlingException");
+  const sent = eb.commandCalls(PutEventsCommand).map((c) => JSON.parse(c.args[0].input.Entries![0].Detail!));
+  expect(sent.map((r) => [r.result, r.errorCode])).toEqual([["failed", "ThrottlingException"], ["restored", undefined]]);
 });
 
 test("mode off does nothing", async () => {

@@ -110,15 +110,40 @@ describe("StopLogging", () => {
   });
 });
 
-describe("AWS errors are reported, not rethrown", () => {
-  test.each([
-    ["AccessDeniedException", "User is not authorized to perform: cloudtrail:StartLogging"],
-    ["ThrottlingException", "Rate exceeded"],
-  ])("StartLogging failing with %s", async (name, message) => {
-    ct.on(StartLoggingCommand).rejects(Object.assign(new Error(message), { name }));
+describe("AWS errors are reported; the ones that may pass are rethrown after the report", () => {
+  test("StartLogging refused with AccessDeniedException: reported, not rethrown (a retry would fail the same way)", async () => {
+    const message = "User is not authorized to perform: cloudtrail:StartLogging";
+    ct.on(StartLoggingCommand).rejects(Object.assign(new Error(message), { name: "AccessDeniedException" }));
     const report = await handleTamperEvent(loadFixture("stop-logging"), testDeps());
-    expect(report).toMatchObject({ result: "failed", errorCode: name, reason: message });
+    expect(report).toMatchObject({ result: "failed", errorCode: "AccessDeniedException", reason: message });
+    expect(report).not.toHaveProperty("retryable");
     expect(eb.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
+
+  test("StartLogging throttled: reported as retryable, then rethrown so Lambda retries the event", async () => {
+    ct.on(StartLoggingCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
+    await expect(handleTamperEvent(loadFixture("stop-logging"), testDeps())).rejects.toThrow("ThrottlingException: stratus-red-team-ct-stop-trail-buykxbqejv: Rate exceeded");
+    const sent = JSON.parse(eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0].Detail!);
+    expect(sent).toMatchObject({ result: "failed", errorCode: "ThrottlingException", retryable: true });
+  });
+
+  test("a second event for the same trail in one incident, finding nothing to do, sends no second report", async () => {
+    ct.on(GetTrailStatusCommand).resolvesOnce({ IsLogging: false }).resolves({ IsLogging: true });
+    const deps = testDeps();
+    await expect(handleTamperEvent(loadFixture("stop-logging"), deps)).resolves.toMatchObject({ result: "restored" });
+    await expect(handleTamperEvent(loadFixture("stop-logging"), deps)).resolves.toBeUndefined();
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(1);
+    expect(deps.lines).toContainEqual(expect.objectContaining({ message: "trail already reported in this incident; nothing to do, no second report" }));
+  });
+
+  test("a record without eventTime gets no invented time: the blind window comes from the trail's StopLoggingTime", async () => {
+    const event = loadFixture("stop-logging");
+    delete event.detail.eventTime;
+    delete (event as { time?: string }).time;
+    ct.on(GetTrailStatusCommand).resolves({ IsLogging: false, StopLoggingTime: new Date("2024-07-31T13:07:04Z") });
+    const report = await handleTamperEvent(event, testDeps());
+    expect(report?.eventTime).toBeUndefined();
+    expect(report?.blindWindowSeconds).toBe(20); // testDeps' clock: 13:07:24
   });
 
   test("a trail that no longer exists (TrailNotFoundException) is reported as failed", async () => {

@@ -9,6 +9,7 @@ import {
   UpdateTrailCommand,
 } from "@aws-sdk/client-cloudtrail";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { callSignal, clientOptions, Clock, isRetryable, unboundedClock } from "./budget";
 import type { Selectors, Step, TrailState } from "./reconcile";
 import type { Report } from "./report";
 import { reportEntry } from "./report";
@@ -24,6 +25,13 @@ export interface Clients {
   events(region?: string): EventBridgeClient;
 }
 
+/** Every call of the client gets the invocation's time budget (see budget.ts) unless it brings its own signal. */
+export function bounded<C extends { send: (...args: any[]) => Promise<any> }>(client: C, clock: Clock): C { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const send = client.send.bind(client);
+  client.send = ((command: unknown, options?: { abortSignal?: AbortSignal }) => send(command, { abortSignal: callSignal(clock), ...options })) as C["send"];
+  return client;
+}
+
 /** A client per key, made on first use and kept across warm invocations. */
 export function clientCache(): <T>(key: string, make: () => T) => T {
   const cache = new Map<string, unknown>();
@@ -33,12 +41,15 @@ export function clientCache(): <T>(key: string, make: () => T) => T {
   };
 }
 
-/** Clients for the Lambda runtime: one per service and region, kept across warm invocations. */
-export function sdkClients(lambdaRegion: string): Clients {
+/**
+ * Clients for the Lambda runtime: one per service and region, kept across warm invocations, with request
+ * timeouts, adaptive retries, and every call bounded by the invocation's remaining time (`clock`).
+ */
+export function sdkClients(lambdaRegion: string, clock: Clock = unboundedClock): Clients {
   const once = clientCache();
   return {
-    cloudTrail: (region) => once(`cloudtrail:${region}`, () => new CloudTrailClient({ region })),
-    events: (region = lambdaRegion) => once(`events:${region}`, () => new EventBridgeClient({ region })),
+    cloudTrail: (region) => once(`cloudtrail:${region}`, () => bounded(new CloudTrailClient(clientOptions(region)), clock)),
+    events: (region = lambdaRegion) => once(`events:${region}`, () => bounded(new EventBridgeClient(clientOptions(region)), clock)),
   };
 }
 
@@ -95,16 +106,17 @@ export async function execute(c: Clients, region: string, trailArn: string, step
 }
 
 /** Put the report on the hub bus (in the Lambda's region), where the report rule sends it to Slack. */
-export async function sendReport(c: Clients, report: Report, eventBus: string, channel?: string): Promise<void> {
-  const out = await c.events().send(new PutEventsCommand({ Entries: [reportEntry(report, eventBus, channel)] }));
+export async function sendReport(c: Clients, report: Report, eventBus: string, channel?: string, abortSignal?: AbortSignal): Promise<void> {
+  const out = await c.events().send(new PutEventsCommand({ Entries: [reportEntry(report, eventBus, channel)] }), { abortSignal });
   if (out.FailedEntryCount) {
+    // A failed entry (InternalFailure, ThrottlingException) is worth another try, as a failed call is.
     const e = out.Entries?.find((x) => x.ErrorCode);
-    throw Object.assign(new Error(e?.ErrorMessage ?? "PutEvents failed"), { name: e?.ErrorCode ?? "PutEventsFailed" });
+    throw Object.assign(new Error(e?.ErrorMessage ?? "PutEvents failed"), { name: e?.ErrorCode ?? "PutEventsFailed", $retryable: e?.ErrorCode !== "AccessDeniedException" ? {} : undefined });
   }
 }
 
-/** The AWS error code and message of a failed call (SDK errors carry the code in `name`). */
-export function awsError(e: unknown): { code: string; message: string } {
-  if (e instanceof Error) return { code: e.name || "Error", message: e.message };
-  return { code: "Error", message: String(e) };
+/** The AWS error code and message of a failed call (SDK errors carry the code in `name`), and whether it may pass. */
+export function awsError(e: unknown): { code: string; message: string; retryable: boolean } {
+  if (e instanceof Error) return { code: e.name || "Error", message: e.message, retryable: isRetryable(e) };
+  return { code: "Error", message: String(e), retryable: false };
 }

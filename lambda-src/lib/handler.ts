@@ -1,28 +1,46 @@
 import { sdkClients } from "./aws";
-import { jsonLogger, Logger } from "./log";
+import { Clock, RetryableFailure, unboundedClock } from "./budget";
+import { jsonLogger, levelFrom, Logger } from "./log";
 import type { Deps } from "./remediate";
-import { parseSettings, SETTINGS_ENV } from "./settings";
+import { parseSettings, RemediationSettings, SETTINGS_ENV } from "./settings";
+
+/** The part of the Lambda context the handlers use. */
+export interface LambdaContext {
+  readonly awsRequestId?: string;
+  getRemainingTimeInMillis?(): number;
+}
+
+type Write = (line: string) => void;
 
 /**
- * Wraps a handler body so that nothing escapes it: bad settings or an unexpected bug are logged and the
- * invocation ends normally. EventBridge invokes asynchronously; a thrown error would be retried with the
- * same input and fail the same way.
+ * Wraps a handler body:
+ * - every log line carries the request ID and the event's ID, at the level `LOG_LEVEL` sets;
+ * - every AWS call is bounded by the invocation's remaining time (see budget.ts);
+ * - a failure that may pass (throttling, a timeout, a server fault) is rethrown after the body reported
+ *   it, so Lambda retries the event and, at last, hands it to the on-failure destination;
+ * - anything else (bad settings, a bug, a malformed event) is logged and the invocation ends normally: a
+ *   retry would fail the same way.
  */
-export function safeHandler(body: (event: unknown, deps: Deps) => Promise<unknown>, log: Logger = jsonLogger()) {
-  let deps: Deps | undefined;
-  return async (event: unknown): Promise<void> => {
+export function safeHandler(body: (event: unknown, deps: Deps) => Promise<unknown>, write?: Write) {
+  let settings: RemediationSettings | undefined;
+  let current: Clock = unboundedClock;
+  const incidents = new Map<string, number>();
+  // Clients outlive invocations (warm starts); the clock they consult is the current invocation's.
+  const clients = sdkClients(process.env.AWS_REGION ?? "us-east-1", { remainingMs: () => current.remainingMs() });
+  return async (event: unknown, context?: LambdaContext): Promise<void> => {
+    const id = (event as { id?: unknown } | null)?.id;
+    const log: Logger = jsonLogger(write, { requestId: context?.awsRequestId, eventId: typeof id === "string" ? id : undefined }, levelFrom(process.env.LOG_LEVEL));
+    current = { remainingMs: () => context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY };
     try {
-      deps ??= {
-        settings: parseSettings(process.env[SETTINGS_ENV]),
-        clients: sdkClients(process.env.AWS_REGION ?? "us-east-1"),
-        log,
-        now: () => new Date(),
-      };
-      await body(event, deps);
+      settings ??= parseSettings(process.env[SETTINGS_ENV]);
+      await body(event, { settings, clients, log, now: () => new Date(), clock: current, incidents });
     } catch (e) {
+      if (e instanceof RetryableFailure) {
+        log.log("error", "invocation failed; Lambda will retry it, then hand it to the on-failure destination", { error: e.name, message: e.message });
+        throw e;
+      }
       const err = e instanceof Error ? { error: e.name, message: e.message } : { error: String(e) };
-      const id = (event as { id?: unknown } | null)?.id;
-      log.log("error", "invocation failed; not retried", { ...err, eventId: typeof id === "string" ? id : undefined });
+      log.log("error", "invocation failed; not retried", err);
     }
   };
 }

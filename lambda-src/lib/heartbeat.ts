@@ -1,4 +1,5 @@
 import { awsError, describeTrail } from "./aws";
+import { RetryableFailure } from "./budget";
 import { Deps, deliver, reconcileTrail, runSteps } from "./remediate";
 import { planRecreate } from "./reconcile";
 import type { Report } from "./report";
@@ -22,8 +23,8 @@ async function checkTrail(deps: Deps, good: KnownGoodTrail, account: string, reg
     const outcome = await reconcileTrail(deps, trail, good);
     return outcome.result === "compliant" ? undefined : { ...base, trail: trail.arn, ...outcome };
   } catch (e) {
-    const { code, message } = awsError(e);
-    return { ...base, result: "failed", actions: [], errorCode: code, reason: message, trailRegion: good.homeRegion };
+    const { code, message, retryable } = awsError(e);
+    return { ...base, result: "failed", actions: [], errorCode: code, reason: message, trailRegion: good.homeRegion, ...(retryable ? { retryable } : {}) };
   }
 }
 
@@ -39,5 +40,8 @@ export async function runHeartbeat(deps: Deps, account: string, region: string):
     }
   }
   deps.log.log("info", "heartbeat done", { trails: deps.settings.trails.length, reports: reports.length });
+  const passing = reports.find((r) => r.retryable);
+  // Reported already; rethrown so the run is retried and, at last, lands in the dead-letter queue.
+  if (passing) throw new RetryableFailure(passing.errorCode ?? "Error", `${passing.trail}: ${passing.reason ?? "failed"}`);
   return reports;
 }

@@ -1,4 +1,5 @@
 import { awsError, Clients, describeTrail, eventSelectors, execute, sendReport, trailStatus } from "./aws";
+import { callSignal, Clock, RetryableFailure } from "./budget";
 import type { Logger } from "./log";
 import { describeStep, planReconcile, planRecreate, Step, TrailState } from "./reconcile";
 import type { Report } from "./report";
@@ -10,9 +11,19 @@ export interface Deps {
   readonly clients: Clients;
   readonly log: Logger;
   readonly now: () => Date;
+  /** The invocation's remaining time: every AWS call is bounded by it. */
+  readonly clock: Clock;
+  /** When each trail was last reported (this container's memory, which reserved concurrency makes one). */
+  readonly incidents: Map<string, number>;
 }
 
-type Outcome = Pick<Report, "result" | "actions" | "reason" | "errorCode" | "trailRegion" | "blindWindowSeconds">;
+type Outcome = Pick<Report, "result" | "actions" | "reason" | "errorCode" | "retryable" | "trailRegion" | "blindWindowSeconds">;
+
+/** The report of a failed call: its AWS error, and whether trying again later may help. */
+const failed = (e: unknown, extra: Partial<Outcome> = {}): Outcome => {
+  const { code, message, retryable } = awsError(e);
+  return { result: "failed", actions: [], errorCode: code, reason: message, ...(retryable ? { retryable } : {}), ...extra };
+};
 
 const seconds = (from: Date, to: Date) => Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000));
 
@@ -28,8 +39,7 @@ export async function runSteps(deps: Deps, region: string, trailArn: string, ste
     try {
       await execute(deps.clients, region, trailArn, step);
     } catch (e) {
-      const { code, message } = awsError(e);
-      return { result: "failed", actions: actions.slice(0, i + 1), errorCode: code, reason: message, trailRegion: region };
+      return failed(e, { actions: actions.slice(0, i + 1), trailRegion: region });
     }
   }
   return { result: "restored", actions, trailRegion: region };
@@ -65,8 +75,7 @@ async function decide(deps: Deps, ev: TamperEvent): Promise<Outcome> {
   try {
     trail = await describeTrail(deps.clients, ref.region ?? ev.region, ref.arn ?? ref.name);
   } catch (e) {
-    const { code, message } = awsError(e);
-    return { result: "failed", actions: [], errorCode: code, reason: message };
+    return failed(e);
   }
   if (!trail) return { result: "failed", actions: [], errorCode: "TrailNotFoundException", reason: "DescribeTrails does not return the trail" };
   const owner = trail.arn.split(":")[4];
@@ -78,10 +87,12 @@ async function decide(deps: Deps, ev: TamperEvent): Promise<Outcome> {
   try {
     return await reconcileTrail(deps, trail, good);
   } catch (e) {
-    const { code, message } = awsError(e);
-    return { result: "failed", actions: [], errorCode: code, reason: message, trailRegion: trail.homeRegion };
+    return failed(e, { trailRegion: trail.homeRegion });
   }
 }
+
+/** How long a report stands for its trail: a second event inside it that finds nothing to do sends none. */
+export const INCIDENT_WINDOW_MS = 10 * 60_000;
 
 /** Handle one tamper event end to end. Returns the report sent, or undefined for ignored input. */
 export async function handleTamperEvent(input: unknown, deps: Deps): Promise<Report | undefined> {
@@ -97,7 +108,17 @@ export async function handleTamperEvent(input: unknown, deps: Deps): Promise<Rep
     return undefined;
   }
   const outcome = await decide(deps, ev);
+  const key = ev.trail?.arn ?? ev.trail?.name ?? "";
+  const previous = deps.incidents.get(key);
+  if (outcome.result === "compliant" && previous !== undefined && deps.now().getTime() - previous < INCIDENT_WINDOW_MS) {
+    // One report per trail and incident: a burst of StopLogging calls, or a redelivery, is one incident.
+    deps.log.log("info", "trail already reported in this incident; nothing to do, no second report", { trail: key, eventName: ev.eventName });
+    return undefined;
+  }
   const loggingWasOff = ev.eventName === "StopLogging" || ev.eventName === "DeleteTrail" || outcome.actions.some((a) => a.startsWith("StartLogging"));
+  // The blind window runs from the tampering: the event's time, or else the trail's StopLoggingTime. Never
+  // an invented time: a record without eventTime gets the trail's time or no window at all.
+  const eventWindow = loggingWasOff && ev.eventTime ? seconds(new Date(ev.eventTime), deps.now()) : undefined;
   const report: Report = {
     trigger: "event",
     severity: ev.eventName === "DeleteTrail" ? "critical" : "high",
@@ -112,19 +133,28 @@ export async function handleTamperEvent(input: unknown, deps: Deps): Promise<Rep
     userAgent: ev.userAgent,
     sourceIp: ev.sourceIp,
     ...outcome,
-    blindWindowSeconds: loggingWasOff ? seconds(new Date(ev.eventTime), deps.now()) : outcome.blindWindowSeconds,
+    blindWindowSeconds: eventWindow ?? outcome.blindWindowSeconds,
   };
   await deliver(deps, report);
+  if (key) deps.incidents.set(key, deps.now().getTime());
+  if (outcome.retryable) throw new RetryableFailure(outcome.errorCode ?? "Error", `${report.trail}: ${outcome.reason ?? "failed"}`);
   return report;
 }
 
-/** Log the report and send it; a failed send is logged, not thrown (the log line keeps the facts). */
+/**
+ * Log the report and send it, with the time kept in reserve for it. A send that failed for good is logged
+ * (the log line keeps the facts); one that may pass is rethrown, so the event is tried again.
+ */
 export async function deliver(deps: Deps, report: Report): Promise<void> {
   deps.log.log(report.result === "failed" ? "error" : "info", "remediation report", { ...report });
   try {
-    await sendReport(deps.clients, report, deps.settings.reportEventBus, deps.settings.slackChannel);
+    await sendReport(deps.clients, report, deps.settings.reportEventBus, deps.settings.slackChannel, callSignal(deps.clock, REPORT_SEND_RESERVE_MS));
   } catch (e) {
-    const { code, message } = awsError(e);
-    deps.log.log("error", "could not send the report", { errorCode: code, errorMessage: message, eventId: report.eventId });
+    const { code, message, retryable } = awsError(e);
+    deps.log.log("error", "could not send the report", { errorCode: code, errorMessage: message, retryable });
+    if (retryable) throw new RetryableFailure(code, `the report of ${report.trail} was not sent: ${message}`);
   }
 }
+
+/** What the report's own send leaves for the last log line. */
+const REPORT_SEND_RESERVE_MS = 500;

@@ -26,6 +26,8 @@ export interface Report {
   /** Why it was skipped, or the AWS error of a failure. */
   readonly reason?: string;
   readonly errorCode?: string;
+  /** The failure may pass if tried again (throttling, a timeout): the event is retried after this report. */
+  readonly retryable?: boolean;
   readonly eventName?: string;
   readonly eventId?: string;
   readonly eventTime?: string;

@@ -20,7 +20,8 @@ export interface TamperEvent {
   /** Region of the API call (and of this event bus). */
   readonly region: string;
   readonly eventName: string;
-  readonly eventTime: string;
+  /** When the call was made; absent when neither the record nor the envelope says. */
+  readonly eventTime?: string;
   readonly eventId?: string;
   /** Absent for the CloudTrail Lake calls, which name an event data store instead. */
   readonly trail?: TrailRef;
@@ -79,7 +80,7 @@ export function parseTamperEvent(input: unknown): Parsed {
       account,
       region,
       eventName,
-      eventTime: str(detail.eventTime) ?? str(input.time) ?? new Date(0).toISOString(),
+      eventTime: str(detail.eventTime) ?? str(input.time),
       eventId: str(detail.eventID),
       trail,
       errorCode: str(detail.errorCode),

@@ -93,6 +93,18 @@ const remediation = z
     heartbeatMinutes: z.number().int().min(1).max(1440).default(5).meta({
       description: "How often the heartbeat checks every listed trail (the backstop when tamper events stop arriving).",
     }),
+    reservedConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .nullable()
+      .default(1)
+      .meta({
+        description:
+          "Reserved concurrency of the remediate Lambda. 1 handles a burst of tamper events one at a time, so one incident gets one report; `null` reserves none (accounts whose concurrency quota is 10 cannot reserve any).",
+      }),
+    logLevel: z.enum(["debug", "info", "warn", "error"]).default("info").meta({ description: "The Lambdas' LOG_LEVEL." }),
     logRetentionDays: z
       .number()
       .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
@@ -101,7 +113,7 @@ const remediation = z
       .default(90)
       .meta({ description: "Retention of the Lambdas' log groups, in days." }),
   })
-  .default({ mode: "enforce", recreateDeletedTrails: false, heartbeatMinutes: 5, logRetentionDays: 90 })
+  .default({ mode: "enforce", recreateDeletedTrails: false, heartbeatMinutes: 5, reservedConcurrency: 1, logLevel: "info", logRetentionDays: 90 })
   .meta({ description: "The remediation Lambda." });
 
 const SEVERITY = z.enum(["critical", "high", "medium"]);

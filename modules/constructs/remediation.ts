@@ -131,7 +131,9 @@ export class Remediation extends Construct {
       role: role.arn,
       filename: asset.path,
       sourceCodeHash: Fn.filebase64sha256(asset.path),
-      environment: { variables: { [SETTINGS_ENV]: JSON.stringify(settings), ...extraEnv, NODE_OPTIONS: "--enable-source-maps" } },
+      environment: { variables: { [SETTINGS_ENV]: JSON.stringify(settings), ...extraEnv, LOG_LEVEL: config.remediation.logLevel, NODE_OPTIONS: "--enable-source-maps" } },
+      // One remediate at a time: a burst of tamper events is one incident, with one report.
+      reservedConcurrentExecutions: name === "remediate" ? (config.remediation.reservedConcurrency ?? undefined) : undefined,
       loggingConfig: { logFormat: "Text", logGroup: logs.name },
       tags: { ...tags },
     });

@@ -1,0 +1,138 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { FakeAws, SeenRequest } from "../helpers/fake-aws";
+import { loadFixture } from "../helpers/fixtures";
+
+/**
+ * The bundled remediate Lambda under faults, over real HTTP against the local fake: throttling that does
+ * not stop, an endpoint that never answers, a report that cannot be sent. In each case the Lambda uses its
+ * time (not 30 s of it idle, not past it), reports what happened, and fails the invocation so Lambda
+ * retries the event and finally hands it to the on-failure destination.
+ */
+const DIST = join(__dirname, "..", "..", "dist", "lambda");
+const ACCOUNT = "123456789012";
+const TRAIL_ARN = `arn:aws:cloudtrail:us-east-2:${ACCOUNT}:trail/example-trail`;
+
+type Fault = "throttle" | "hang" | "report-fails";
+let fault: Fault = "throttle";
+const fake = new FakeAws((req: SeenRequest) => {
+  switch (req.op) {
+    case "DescribeTrails":
+      return {
+        body: {
+          trailList: [
+            { Name: "example-trail", TrailARN: TRAIL_ARN, HomeRegion: "us-east-2", IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true, S3BucketName: "audit-logs" },
+          ],
+        },
+      };
+    case "GetTrailStatus":
+      if (fault === "throttle") return { status: 400, body: { __type: "ThrottlingException", message: "Rate exceeded" } };
+      if (fault === "hang") return { hang: true };
+      return { body: { IsLogging: false } };
+    case "GetEventSelectors":
+      return { body: { EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true }] } };
+    case "StartLogging":
+      return { body: {} };
+    case "AWSEvents.PutEvents":
+      if (fault === "report-fails") return { status: 500, body: { __type: "InternalException", message: "try again" } };
+      return { body: { FailedEntryCount: 0, Entries: [{ EventId: "e-1" }] } };
+    default:
+      return undefined;
+  }
+});
+let endpoint: string;
+beforeAll(async () => {
+  endpoint = await fake.start();
+});
+afterAll(() => fake.stop());
+beforeEach(() => {
+  fake.seen.length = 0;
+});
+
+interface Run {
+  readonly outcome: string;
+  /** From the moment the invocation's clock started to the handler's end (node's own start excluded). */
+  readonly ms: number;
+  readonly lines: Record<string, unknown>[];
+}
+
+/** Invoke the bundle with a Lambda context whose remaining time starts at `budgetMs`. */
+function invoke(budgetMs: number): Promise<Run> {
+  const script = `
+    const started = Date.now();
+    const deadline = started + ${budgetMs};
+    const context = { awsRequestId: "req-fault-1", getRemainingTimeInMillis: () => deadline - Date.now() };
+    require(${JSON.stringify(join(DIST, "remediate", "index.js"))})
+      .handler(JSON.parse(require("fs").readFileSync(0, "utf8")), context)
+      .then(() => "resolved", (e) => "rejected " + e.name)
+      .then((outcome) => process.stderr.write("OUTCOME " + outcome + "\\nELAPSED " + (Date.now() - started) + "\\n"));`;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["-e", script], {
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "fake-lambda-role-key-id",
+        AWS_SECRET_ACCESS_KEY: "fake-secret",
+        AWS_SESSION_TOKEN: "fake-session",
+        AWS_ENDPOINT_URL: endpoint,
+        TRAILGUARD_SETTINGS: JSON.stringify({
+          mode: "enforce",
+          recreateDeletedTrails: false,
+          reportEventBus: "trailguard",
+          trails: [{ name: "example-trail", homeRegion: "us-east-2", multiRegion: true, includeGlobalEvents: true, logFileValidation: true, s3Bucket: "audit-logs", managementEvents: "All" }],
+        }),
+      },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", () =>
+      resolve({
+        outcome: /OUTCOME (.*)/.exec(stderr)?.[1] ?? `no outcome: ${stderr.slice(-500)}`,
+        ms: Number(/ELAPSED (\d+)/.exec(stderr)?.[1] ?? Number.NaN),
+        lines: stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)),
+      }),
+    );
+    const event = loadFixture("stop-logging-assumed-role");
+    event.detail.requestParameters.name = "example-trail";
+    child.stdin.end(JSON.stringify(event));
+  });
+}
+
+const reportOf = (run: Run) => run.lines.find((l) => l.message === "remediation report");
+
+jest.setTimeout(30_000);
+
+test("throttling that does not stop: adaptive retries use the time, then the failure is reported and the event retried", async () => {
+  fault = "throttle";
+  const run = await invoke(12_000);
+  const attempts = fake.seen.filter((r) => r.op === "GetTrailStatus").length;
+  expect(attempts).toBeGreaterThan(3); // the SDK's defaults stopped after 3, in about 2 s
+  expect(run.ms).toBeLessThan(12_000);
+  expect(reportOf(run)).toMatchObject({ result: "failed", retryable: true, requestId: "req-fault-1" });
+  expect(fake.seen.filter((r) => r.op === "AWSEvents.PutEvents")).toHaveLength(1);
+  expect(run.outcome).toBe("rejected RetryableFailure");
+  // Every line carries the request and event IDs.
+  for (const line of run.lines) expect(line).toMatchObject({ requestId: "req-fault-1", eventId: expect.any(String) });
+});
+
+test("an endpoint that never answers: each attempt times out, the report goes out before the Lambda's time is up", async () => {
+  fault = "hang";
+  const run = await invoke(10_000);
+  expect(fake.seen.filter((r) => r.op === "GetTrailStatus").length).toBeGreaterThanOrEqual(2); // 3 s a try, then again
+  expect(run.ms).toBeLessThan(10_000);
+  expect(reportOf(run)).toMatchObject({ result: "failed", retryable: true });
+  expect(fake.seen.filter((r) => r.op === "AWSEvents.PutEvents")).toHaveLength(1);
+  expect(run.outcome).toBe("rejected RetryableFailure");
+});
+
+test("a report that cannot be sent (PutEvents answers 500): logged, and the event retried", async () => {
+  fault = "report-fails";
+  const run = await invoke(10_000);
+  expect(fake.seen.filter((r) => r.op === "StartLogging")).toHaveLength(1);
+  expect(fake.seen.filter((r) => r.op === "AWSEvents.PutEvents").length).toBeGreaterThan(1); // retried within the budget
+  expect(run.ms).toBeLessThan(10_000);
+  expect(run.lines).toContainEqual(expect.objectContaining({ level: "error", message: "could not send the report", retryable: true }));
+  expect(run.outcome).toBe("rejected RetryableFailure");
+});
