@@ -7,8 +7,9 @@ import type { RemediationMode } from "./settings";
  * (&, <, >), and shown as plain_text where possible; a rule forwards `detail.slack` to Slack unchanged.
  */
 
-export const REPORT_SOURCE = "trailguard";
-export const REPORT_DETAIL_TYPE = "Trailguard Remediation";
+import { REPORT_DETAIL_TYPE, REPORT_SOURCE } from "./contract";
+
+export { REPORT_DETAIL_TYPE, REPORT_SOURCE } from "./contract";
 
 export type ResultKind = "restored" | "compliant" | "planned" | "skipped" | "failed";
 

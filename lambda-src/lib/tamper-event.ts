@@ -3,8 +3,9 @@
  * with a reason (the handler logs it and returns: a malformed event must never crash-loop the Lambda).
  */
 
-export const TRAIL_EVENTS = ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors"] as const;
-export const EVENT_DATA_STORE_EVENTS = ["StopEventDataStoreIngestion", "DeleteEventDataStore"] as const;
+import { EVENT_DATA_STORE_EVENTS, TRAIL_ARN, TRAIL_EVENTS, TRAIL_NAME } from "./contract";
+
+export { EVENT_DATA_STORE_EVENTS, TRAIL_EVENTS, trailArn } from "./contract";
 
 /** A trail as a call named it: `name` always, the ARN's parts when the caller gave an ARN. */
 export interface TrailRef {
@@ -33,14 +34,6 @@ export interface TamperEvent {
 
 export type Parsed = { readonly ok: true; readonly event: TamperEvent } | { readonly ok: false; readonly reason: string };
 
-// Trail names: 3-128 letters, digits, '.', '_', '-' (CloudTrail CreateTrail rules). Public sample records
-// use 13-digit placeholder accounts; the account is only compared with the event's, never trusted.
-const TRAIL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/;
-const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):(\d+):trail\/([A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9])$/;
-
-/** A trail's ARN: the one place this format is written (the Lambda, and the IAM policy at synth). */
-export const trailArn = (homeRegion: string, account: string, name: string): string =>
-  `arn:aws:cloudtrail:${homeRegion}:${account}:trail/${name}`;
 
 export function parseTrailRef(value: unknown): TrailRef | undefined {
   if (typeof value !== "string") return undefined;

@@ -3,6 +3,7 @@ import { catalogNames, TRAIL_DETECTIONS } from "../detections/catalog";
 import { DEFAULT_INCLUDE } from "../detections/groups";
 import { patternProblems } from "../detections/pattern-validation";
 import { DEFAULT_REGIONS, KNOWN_REGIONS } from "./regions";
+import { TRAIL_NAME } from "../../lambda-src/lib/contract";
 
 /**
  * The one schema of trailguard's configuration: every field, its default and its constraint.
@@ -47,8 +48,6 @@ const tags = z.record(
   z.string().max(256).regex(TAG_CHARS, "tag values may use letters, digits, spaces and _ . : / = + - @"),
 );
 
-// CloudTrail CreateTrail: 3-128 letters, digits, '.', '_', '-', starting and ending with a letter or digit.
-const TRAIL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/;
 // S3 bucket names: 3-63 lowercase letters, digits, '.', '-'.
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const KMS_KEY_ARN = /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import type { LambdaName } from "../../lambda-src/handlers";
 import { SETTINGS_ENV } from "../../lambda-src/lib/settings";
-import { trailArn } from "../../lambda-src/lib/tamper-event";
+import { trailArn } from "../../lambda-src/lib/contract";
 import { CloudwatchLogGroup, IamRole, LambdaFunction, LambdaFunctionEventInvokeConfig, LambdaPermission } from "../aws";
 import { AssetType, Fn, Lazy, TerraformAsset } from "../cdk";
 import type { TrailguardConfig } from "../config";

@@ -1,5 +1,5 @@
 import type { PatternObject } from "./event-pattern";
-import { REPORT_DETAIL_TYPE, REPORT_SOURCE } from "../../lambda-src/lib/report";
+import { REPORT_DETAIL_TYPE, REPORT_SOURCE } from "../../lambda-src/lib/contract";
 
 /** The remediation Lambda's reports (PutEvents on the hub bus; only trailguard's roles may write there). */
 export function remediationReportPattern(): PatternObject {
