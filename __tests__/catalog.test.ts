@@ -10,7 +10,16 @@ import {
 import { matchesPattern } from "./helpers/eventbridge-pattern";
 import { asTrailguardOwn, catalogFixtures, CloudTrailEvent, isFailed, loadFixture, readOnly } from "./helpers/fixtures";
 
-const FIXTURES = catalogFixtures();
+const ALL_FIXTURES = catalogFixtures();
+/**
+ * Real (or derived) records of a detection's calls that must NOT alert, and why. The detection's own
+ * matching test skips them; the test below checks each is missed.
+ */
+const NEAR_MISSES: Record<string, readonly [string, string]> = {
+  "catalog/delivery/put-bucket-versioning.json": ["trail-bucket", "versioning turned on (Status Enabled)"],
+  "catalog/delivery/put-bucket-lifecycle-730-days.json": ["trail-bucket", "expiry after 730 days, past the 365-day minimum"],
+};
+const FIXTURES = ALL_FIXTURES.filter(([f]) => !(f in NEAR_MISSES));
 
 const ANY: CatalogContext = { namePrefix: "trailguard", trailBuckets: [], trailKeys: [], trailLogGroups: [] };
 const outcome = (e: CloudTrailEvent) => (isFailed(e) ? "failed" : "succeeded");
@@ -58,10 +67,31 @@ describe.each(buildCatalog(ANY).map((d) => [d.id, d] as const))("detection %s", 
   });
 });
 
+describe("near misses a detection must not alert on", () => {
+  test.each(Object.entries(NEAR_MISSES))("%s", (file, [id]) => {
+    const [, event] = ALL_FIXTURES.find(([f]) => f === file)!;
+    const detection = buildCatalog(contextFor(event)).find((d) => d.id === id)!;
+    expect(matchesPattern(ruleOf(detection, event)!, event)).toBe(false);
+  });
+
+  test("a successful record carrying errorCode \"\" counts as successful", () => {
+    const event = loadFixture("catalog/delivery/put-bucket-lifecycle-empty-error-code");
+    const bucket = buildCatalog(contextFor(event)).find((d) => d.id === "trail-bucket")!;
+    expect(event.detail.errorCode).toBe("");
+    expect(matchesPattern(groupPattern(groupDetections([bucket])[0], "succeeded"), event)).toBe(true);
+  });
+
+  test("minRetentionDays moves the line: a 730-day expiry alerts when 1,000 days are required", () => {
+    const event = loadFixture("catalog/delivery/put-bucket-lifecycle-730-days");
+    const strict = buildCatalog({ ...contextFor(event), minRetentionDays: 1000 }).find((d) => d.id === "trail-bucket")!;
+    expect(matchesPattern(ruleOf(strict, event)!, event)).toBe(true);
+  });
+});
+
 describe("unfiltered delivery detections", () => {
   test("with no trails in the config, the delivery detections watch every bucket, key and log group", () => {
     const bucket = buildCatalog(ANY).find((d) => d.id === "trail-bucket")!;
-    expect(bucket.detail).toBeUndefined();
+    expect(bucket.detail).not.toHaveProperty("requestParameters");
     expect(matchesPattern(ruleOf(bucket, loadFixture("catalog/delivery/delete-bucket"))!, loadFixture("catalog/delivery/delete-bucket"))).toBe(true);
   });
 });

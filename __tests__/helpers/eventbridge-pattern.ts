@@ -86,7 +86,9 @@ export function matchesPattern(pattern: unknown, event: unknown): boolean {
       return fieldMatches(sub, value, present);
     }
     if (sub !== null && typeof sub === "object") {
-      return present && value !== null && typeof value === "object" && !Array.isArray(value) && matchesPattern(sub, value);
+      // An array of objects (a lifecycle configuration's rules): the pattern matches when one element does.
+      if (Array.isArray(value)) return value.some((v) => v !== null && typeof v === "object" && !Array.isArray(v) && matchesPattern(sub, v));
+      return present && value !== null && typeof value === "object" && matchesPattern(sub, value);
     }
     throw new Error(`pattern field ${key} must be a list of matchers or an object`);
   });

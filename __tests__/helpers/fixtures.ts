@@ -44,7 +44,8 @@ export function catalogFixtures(): [string, CloudTrailEvent][] {
   ];
 }
 
-export const isFailed = (e: CloudTrailEvent) => "errorCode" in e.detail;
+/** A failed call: CloudTrail wrote an error code (some successful records carry `errorCode: ""`). */
+export const isFailed = (e: CloudTrailEvent) => typeof e.detail.errorCode === "string" && e.detail.errorCode !== "";
 
 /** Strings a caller can put in the fields they control, each aimed at a way to break JSON or Slack. */
 export const HOSTILE_STRINGS: Record<string, string> = {

@@ -200,6 +200,14 @@ export const configSchema = z
       })
       .default({ include: [...DEFAULT_INCLUDE], exclude: [] })
       .meta({ description: "Which catalog detections get rules. Default: trail, delivery, self and custom rules; add `adjacent` for the opt-in family." }),
+    delivery: z
+      .strictObject({
+        minRetentionDays: z.number().int().min(1).max(36_500).default(365).meta({
+          description: "A lifecycle rule on a trail bucket that expires logs (or their old versions) sooner than this alerts.",
+        }),
+      })
+      .default({ minRetentionDays: 365 })
+      .meta({ description: "The delivery-path detections." }),
     alarms: z
       .strictObject({
         email: z

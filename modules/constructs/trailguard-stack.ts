@@ -93,6 +93,7 @@ export class TrailguardStack extends TerraformStack {
         trailBuckets: [...new Set(config.trails.map((t) => t.s3Bucket))],
         trailKeys: [...new Set(config.trails.flatMap((t) => (t.kmsKeyId ? [t.kmsKeyId] : [])))],
         trailLogGroups: [...new Set(config.trails.flatMap((t) => (t.cloudWatchLogGroup ? [t.cloudWatchLogGroup] : [])))],
+        minRetentionDays: config.delivery.minRetentionDays,
       },
       // The schema checked each `match` against EventBridge's filter syntax (patternProblems).
       config.rules as readonly CustomRule[],

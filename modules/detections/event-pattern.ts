@@ -24,7 +24,10 @@ export interface PatternObject {
   readonly [field: string]: readonly Matcher[] | PatternObject | readonly PatternObject[];
 }
 
-/** Outcome of the recorded call: CloudTrail writes `errorCode` only when the call failed. */
+/**
+ * Outcome of the recorded call: CloudTrail writes `errorCode` when the call failed. Some successful records
+ * carry `errorCode: ""`: they count as successful.
+ */
 export type CallOutcome = "succeeded" | "failed" | "any";
 
 export interface CloudTrailCallProps {
@@ -52,7 +55,8 @@ export function cloudTrailCallPattern(props: CloudTrailCallProps): PatternObject
     eventSource: [`${props.service}.amazonaws.com`],
     eventName: [...props.eventNames],
   };
-  if (outcome !== "any") detail.errorCode = [{ exists: outcome === "failed" }];
+  if (outcome === "succeeded") detail.errorCode = [{ exists: false }, ""];
+  if (outcome === "failed") detail.errorCode = [{ "anything-but": "" }];
   return {
     source: [`aws.${props.service}`],
     "detail-type": [CLOUDTRAIL_DETAIL_TYPE],

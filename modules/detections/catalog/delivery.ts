@@ -2,6 +2,9 @@ import { CT } from "../../messages";
 import type { PatternObject } from "../event-pattern";
 import type { CatalogContext, Detection } from "./types";
 
+/** Trail logs kept for less than a year are usually below what auditors ask for. */
+export const DEFAULT_MIN_RETENTION_DAYS = 365;
+
 /** `requestParameters.<key>` is one of `values`; no filter when the config names none. */
 const onlyThese = (key: string, values: readonly string[]): PatternObject | undefined =>
   values.length > 0 ? { requestParameters: { [key]: [...values] } } : undefined;
@@ -16,6 +19,9 @@ const keyForms = (arns: readonly string[]) => arns.flatMap((arn) => [arn, arn.sl
  */
 export function deliveryDetections(ctx: CatalogContext): Detection[] {
   const base = { family: "delivery", severity: "high", scope: "regional", outcomes: "succeeded" } as const;
+  const days = ctx.minRetentionDays ?? DEFAULT_MIN_RETENTION_DAYS;
+  const lifecycleRule = (rule: PatternObject): PatternObject => ({ eventName: ["PutBucketLifecycle"], requestParameters: { LifecycleConfiguration: { Rule: rule } } });
+  const versioning = (v: PatternObject): PatternObject => ({ eventName: ["PutBucketVersioning"], requestParameters: { VersioningConfiguration: v } });
   return [
     {
       ...base,
@@ -23,9 +29,22 @@ export function deliveryDetections(ctx: CatalogContext): Detection[] {
       title: "Trail bucket weakened",
       service: "s3",
       eventNames: ["DeleteBucketPolicy", "PutBucketPolicy", "PutBucketLifecycle", "DeleteBucket", "PutBucketVersioning", "PutBucketReplication"],
-      detail: onlyThese("bucketName", ctx.trailBuckets),
+      detail: {
+        ...onlyThese("bucketName", ctx.trailBuckets),
+        // Versioning turned off or MFA delete dropped, not turned on; a lifecycle rule that expires logs (or
+        // old versions) within the minimum retention, or on a date (which days cannot judge). Every rule of
+        // the call counts: EventBridge matches a list when any element matches.
+        $or: [
+          { eventName: ["DeleteBucketPolicy", "PutBucketPolicy", "DeleteBucket", "PutBucketReplication"] },
+          versioning({ Status: ["Suspended"] }),
+          versioning({ MfaDelete: ["Disabled"] }),
+          lifecycleRule({ Expiration: { Days: [{ numeric: ["<", days] }] } }),
+          lifecycleRule({ Expiration: { Date: [{ exists: true }] } }),
+          lifecycleRule({ NoncurrentVersionExpiration: { NoncurrentDays: [{ numeric: ["<", days] }] } }),
+        ],
+      },
       resource: [CT.requestBucketName],
-      why: "A policy, lifecycle rule or replication on the log bucket can stop delivery, expire logs or copy them out.",
+      why: "A policy, a short lifecycle rule, suspended versioning or replication on the log bucket can stop delivery, expire logs or copy them out.",
       stratus: ["cloudtrail-lifecycle-rule"],
     },
     {

@@ -44,4 +44,6 @@ export interface CatalogContext {
   readonly trailKeys: readonly string[];
   /** CloudWatch Logs groups the listed trails deliver to. Empty: every log group. */
   readonly trailLogGroups: readonly string[];
+  /** A lifecycle rule on the trail bucket that expires logs sooner than this alerts. @default 365 */
+  readonly minRetentionDays?: number;
 }
