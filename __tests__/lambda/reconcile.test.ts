@@ -81,12 +81,21 @@ describe("management event selectors", () => {
     expect(logsAllManagementEvents(selectors as never)).toBe(expected);
   });
 
-  test("restoring basic selectors keeps the data resources", () => {
+  test("restoring basic selectors adds a management selector and leaves a WriteOnly data selector as it was", () => {
     const data = [{ Type: "AWS::S3::Object", Values: ["arn:aws:s3:::bucket/"] }];
-    expect(restoredSelectors(ARN, { basic: [{ ReadWriteType: "WriteOnly", IncludeManagementEvents: false, DataResources: data }] })).toEqual({
+    const dataSelector = { ReadWriteType: "WriteOnly" as const, IncludeManagementEvents: false, DataResources: data };
+    expect(restoredSelectors(ARN, { basic: [dataSelector] })).toEqual({
       TrailName: ARN,
-      EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true, ExcludeManagementEventSources: [], DataResources: data }],
+      EventSelectors: [dataSelector, { ReadWriteType: "All", IncludeManagementEvents: true, ExcludeManagementEventSources: [] }],
     });
+  });
+
+  test("with five selectors, the first one without data resources is made the management selector; data selectors are never rewritten", () => {
+    const data = (n: number) => ({ ReadWriteType: "WriteOnly" as const, IncludeManagementEvents: false, DataResources: [{ Type: "AWS::S3::Object", Values: [`arn:aws:s3:::b${n}/`] }] });
+    const narrowed = { ReadWriteType: "ReadOnly" as const, IncludeManagementEvents: true };
+    const out = restoredSelectors(ARN, { basic: [data(1), narrowed, data(2), data(3), data(4)] });
+    expect(out.EventSelectors).toEqual([data(1), { ReadWriteType: "All", IncludeManagementEvents: true, ExcludeManagementEventSources: [] }, data(2), data(3), data(4)]);
+    expect(() => restoredSelectors(ARN, { basic: [data(1), data(2), data(3), data(4), data(5)] })).toThrow("all 5 event selectors hold data resources");
   });
 
   test("restoring advanced selectors replaces narrowed management selectors and keeps data selectors", () => {

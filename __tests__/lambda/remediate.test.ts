@@ -192,7 +192,8 @@ describe("UpdateTrail and PutEventSelectors", () => {
     const report = await handleTamperEvent(event, deps);
     const put = ct.commandCalls(PutEventSelectorsCommand)[0].args[0].input;
     expect(put.TrailName).toBe(arn);
-    expect(put.EventSelectors).toEqual([{ ...selectors[0], IncludeManagementEvents: true, ReadWriteType: "All" }]);
+    // The attacker's ReadOnly data selector is left as it is; a full management selector is added.
+    expect(put.EventSelectors).toEqual([selectors[0], { ReadWriteType: "All", IncludeManagementEvents: true, ExcludeManagementEventSources: [] }]);
     expect(report?.result).toBe("restored");
   });
 });

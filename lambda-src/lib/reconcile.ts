@@ -62,7 +62,14 @@ const MANAGEMENT_SELECTOR: AdvancedEventSelector = {
   FieldSelectors: [{ Field: "eventCategory", Equals: ["Management"] }],
 };
 
-/** Selectors that keep the data-event selectors as they are and record all management events again. */
+/** PutEventSelectors: "You can configure up to five event selectors for each trail" (CloudTrail API reference). */
+export const MAX_BASIC_SELECTORS = 5;
+
+/**
+ * Selectors that record all management events again and leave every data-event selector as it was.
+ * CloudTrail records what any selector matches, so adding one full management selector restores the
+ * management events without widening a data selector (a WriteOnly S3 selector stays WriteOnly).
+ */
 export function restoredSelectors(trailArn: string, s: Selectors): PutEventSelectorsCommandInput {
   if (s.advanced && s.advanced.length > 0) {
     const dataOnly = s.advanced.filter(
@@ -71,9 +78,16 @@ export function restoredSelectors(trailArn: string, s: Selectors): PutEventSelec
     return { TrailName: trailArn, AdvancedEventSelectors: [MANAGEMENT_SELECTOR, ...dataOnly] };
   }
   const basic = [...(s.basic ?? [])];
-  const full = { ReadWriteType: "All" as const, IncludeManagementEvents: true, ExcludeManagementEventSources: [] };
-  if (basic.length === 0) return { TrailName: trailArn, EventSelectors: [full] };
-  return { TrailName: trailArn, EventSelectors: [{ ...basic[0], ...full }, ...basic.slice(1)] };
+  const full: EventSelector = { ReadWriteType: "All", IncludeManagementEvents: true, ExcludeManagementEventSources: [] };
+  if (basic.length < MAX_BASIC_SELECTORS) return { TrailName: trailArn, EventSelectors: [...basic, full] };
+  // No room for one more: the first selector without data resources becomes the full management selector.
+  const i = basic.findIndex((sel) => (sel.DataResources ?? []).length === 0);
+  if (i < 0) {
+    throw Object.assign(new Error(`all ${MAX_BASIC_SELECTORS} event selectors hold data resources; trailguard will not rewrite one to record management events`), {
+      name: "NoRoomForManagementSelector",
+    });
+  }
+  return { TrailName: trailArn, EventSelectors: basic.map((sel, j) => (j === i ? full : sel)) };
 }
 
 /** UpdateTrail fields that differ from the known-good settings, with the reason of each. */
