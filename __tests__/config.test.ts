@@ -75,7 +75,7 @@ describe("loadConfig", () => {
 describe("trails and remediation", () => {
   test("defaults: enforce, no re-creation, a 5-minute heartbeat, one remediation at a time, info logs kept 90 days; trails inherit homeRegion", () => {
     const c = parseConfig({ slack: { channel: "C0123ABCDEF" }, homeRegion: "eu-west-1", trails: [{ name: "org-trail", s3Bucket: "audit-logs" }] });
-    expect(c.remediation).toEqual({ mode: "enforce", recreateDeletedTrails: false, heartbeatMinutes: 5, reservedConcurrency: 1, logLevel: "info", logRetentionDays: 90 });
+    expect(c.remediation).toEqual({ mode: "enforce", unlistedTrails: "restart", recreateDeletedTrails: false, heartbeatMinutes: 5, reservedConcurrency: 1, logLevel: "info", logRetentionDays: 90 });
     expect(c.trails).toEqual([
       { name: "org-trail", homeRegion: "eu-west-1", multiRegion: true, includeGlobalEvents: true, logFileValidation: true, s3Bucket: "audit-logs", managementEvents: "All" },
     ]);

@@ -1,7 +1,9 @@
-import { DEFAULT_REGIONS } from "../modules/config";
-import { AWS_PROVIDER_CONSTRAINT, SLACK_POST_MESSAGE_URL } from "../modules/constructs";
+import { Testing } from "cdktf";
+import { DEFAULT_REGIONS, parseConfig } from "../modules/config";
+import { AWS_PROVIDER_CONSTRAINT, SLACK_POST_MESSAGE_URL, TrailguardStack } from "../modules/constructs";
 import { groupDetections, TRAIL_DETECTIONS } from "../modules/detections";
 import { alertTransformer } from "../modules/messages";
+import { bundleZips } from "../scripts/build-lambdas";
 import { CHANNEL_CONFIG, synthStack, WEBHOOK_CONFIG } from "./helpers/synth";
 
 const stack = synthStack(CHANNEL_CONFIG);
@@ -322,6 +324,7 @@ describe("remediation", () => {
     const settings = JSON.parse(r("aws_lambda_function", "remediate").environment.variables.TRAILGUARD_SETTINGS);
     expect(settings).toEqual({
       mode: "enforce",
+      unlistedTrails: "restart",
       recreateDeletedTrails: false,
       slackChannel: "C0123ABCDEF",
       reportEventBus: "trailguard",
@@ -349,7 +352,15 @@ describe("remediation", () => {
     );
     expect(policy).not.toContain("CreateTrail");
     expect(policy.match(/"Resource" = "\*"/g)).toHaveLength(1);
-    expect(policy).toContain('{"Sid" = "ReportOnTheHubBus", "Effect" = "Allow", "Action" = ["events:PutEvents"], "Resource" = [aws_cloudwatch_event_bus.hub.arn]}');
+    expect(policy).toContain(
+      '{"Sid" = "ReportOnTheHubBus", "Effect" = "Allow", "Action" = ["events:PutEvents"], "Resource" = [aws_cloudwatch_event_bus.hub.arn], "Condition" = {"StringEquals" = {"events:source" = "trailguard"}}}',
+    );
+    // Any trail of this account may be restarted, and only restarted.
+    expect(policy).toContain(
+      '{"Sid" = "RestartAnyTrailOfThisAccount", "Effect" = "Allow", "Action" = ["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"], "Resource" = "arn:aws:cloudtrail:*:${local.account_id}:trail/*"}',
+    );
+    const reportOnly = synthStack({ ...CONFIG, remediation: { unlistedTrails: "report" } }).resource.aws_iam_role_policy.remediation.policy;
+    expect(reportOnly).not.toContain("RestartAnyTrailOfThisAccount");
     expect(policy).toContain('{"Sid" = "SendFailedInvocations", "Effect" = "Allow", "Action" = ["sqs:SendMessage"], "Resource" = [aws_sqs_queue.dlq["us-east-1"].arn]}');
   });
 
@@ -395,6 +406,14 @@ describe("remediation", () => {
     const env = hook.resource.aws_lambda_function.heartbeat.environment.variables.TRAILGUARD_SELFCHECK;
     expect(JSON.parse(env).endpoint).toEqual({ startsWith: "https://hooks.slack.com/" });
     expect(env).not.toContain("var.");
+  });
+
+  test("synth warns when remediation could never restore anything", () => {
+    const { warnings } = new TrailguardStack(Testing.app(), "idle", {
+      config: parseConfig({ ...CHANNEL_CONFIG, remediation: { unlistedTrails: "report" } }),
+      bundles: bundleZips(),
+    });
+    expect(warnings).toEqual(['remediation is on, but no trail is listed and remediation.unlistedTrails is "report": the Lambdas would never restore anything']);
   });
 
   test("recreateDeletedTrails adds CreateTrail; dry run holds no write permission", () => {

@@ -25,7 +25,7 @@ export function testDeps(settings: Partial<RemediationSettings> = {}, now = new 
   const lines: Record<string, unknown>[] = [];
   const log: Logger = { log: (level, message, fields) => lines.push({ level, message, ...fields }) };
   return {
-    settings: { mode: "enforce", recreateDeletedTrails: false, trails: [FIXTURE_TRAIL], slackChannel: "C0123ABCDEF", reportEventBus: "trailguard", ...settings },
+    settings: { mode: "enforce", unlistedTrails: "restart", recreateDeletedTrails: false, trails: [FIXTURE_TRAIL], slackChannel: "C0123ABCDEF", reportEventBus: "trailguard", ...settings },
     clients: sdkClients("apiso-centralnorth-2r"),
     log,
     now: () => now,

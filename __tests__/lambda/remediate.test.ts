@@ -95,8 +95,16 @@ describe("StopLogging", () => {
     expect(report).toMatchObject({ result: "skipped", reason: expect.stringContaining("belongs to account 999999999999") });
   });
 
-  test("a trail not in config is reported, not touched", async () => {
+  test("a trail not in config gets its logging restarted and nothing else (unlistedTrails: restart, the default)", async () => {
     const report = await handleTamperEvent(loadFixture("stop-logging"), testDeps({ trails: [] }));
+    expect(ct.commandCalls(StartLoggingCommand)).toHaveLength(1);
+    expect(ct.commandCalls(GetEventSelectorsCommand)).toHaveLength(0);
+    expect(ct.commandCalls(UpdateTrailCommand)).toHaveLength(0);
+    expect(report).toMatchObject({ result: "restored", actions: ["StartLogging (logging is off)"], reason: "not in trailguard's config: only logging is restored, its other settings are not checked" });
+  });
+
+  test("with unlistedTrails: report, a trail not in config is reported, not touched", async () => {
+    const report = await handleTamperEvent(loadFixture("stop-logging"), testDeps({ trails: [], unlistedTrails: "report" }));
     expect(ct.commandCalls(StartLoggingCommand)).toHaveLength(0);
     expect(report).toMatchObject({ result: "skipped", reason: "trail is not in trailguard's config" });
   });

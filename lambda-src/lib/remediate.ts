@@ -1,7 +1,7 @@
 import { awsError, Clients, describeTrail, eventSelectors, execute, sendReport, trailStatus } from "./aws";
 import { callSignal, Clock, RetryableFailure } from "./budget";
 import type { Logger } from "./log";
-import { describeStep, planReconcile, planRecreate, Step, TrailState } from "./reconcile";
+import { describeStep, planReconcile, planRecreate, type Step, TrailState } from "./reconcile";
 import type { Report } from "./report";
 import type { KnownGoodTrail, RemediationSettings } from "./settings";
 import { parseTamperEvent, TamperEvent, trailArn } from "./tamper-event";
@@ -53,6 +53,18 @@ export async function reconcileTrail(deps: Deps, trail: TrailState, good: KnownG
   return { ...outcome, blindWindowSeconds: blind };
 }
 
+/**
+ * A trail the config does not list: logging is turned back on (a no-regret action that needs no known-good
+ * settings), and nothing else is checked or changed.
+ */
+async function restartOnly(deps: Deps, trail: TrailState): Promise<Outcome> {
+  const status = await trailStatus(deps.clients, trail);
+  const note = "not in trailguard's config: only logging is restored, its other settings are not checked";
+  const blind = !status.isLogging && status.stopLoggingTime ? seconds(status.stopLoggingTime, deps.now()) : undefined;
+  const steps: Step[] = status.isLogging ? [] : [{ op: "StartLogging", why: ["logging is off"] }];
+  return { ...(await runSteps(deps, trail.homeRegion, trail.arn, steps)), reason: note, blindWindowSeconds: blind };
+}
+
 const findGood = (s: RemediationSettings, name: string, homeRegion?: string) =>
   s.trails.find((t) => t.name === name && (homeRegion === undefined || t.homeRegion === homeRegion));
 
@@ -83,7 +95,14 @@ async function decide(deps: Deps, ev: TamperEvent): Promise<Outcome> {
     return { result: "skipped", actions: [], trailRegion: trail.homeRegion, reason: `trail belongs to account ${owner} (an organization trail); trailguard touches only this account's trails` };
   }
   const good = findGood(settings, trail.name, trail.homeRegion);
-  if (!good) return { result: "skipped", actions: [], trailRegion: trail.homeRegion, reason: "trail is not in trailguard's config" };
+  if (!good) {
+    if (settings.unlistedTrails === "report") return { result: "skipped", actions: [], trailRegion: trail.homeRegion, reason: "trail is not in trailguard's config" };
+    try {
+      return await restartOnly(deps, trail);
+    } catch (e) {
+      return failed(e, { trailRegion: trail.homeRegion });
+    }
+  }
   try {
     return await reconcileTrail(deps, trail, good);
   } catch (e) {

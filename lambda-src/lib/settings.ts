@@ -20,8 +20,12 @@ export interface KnownGoodTrail {
   readonly managementEvents: "All";
 }
 
+/** What happens to a trail the config does not list: logging restarted (nothing else), or reported only. */
+export type UnlistedTrails = "restart" | "report";
+
 export interface RemediationSettings {
   readonly mode: RemediationMode;
+  readonly unlistedTrails: UnlistedTrails;
   readonly recreateDeletedTrails: boolean;
   readonly trails: readonly KnownGoodTrail[];
   /** chat.postMessage needs the channel in the body; absent for an incoming webhook. */
@@ -60,8 +64,10 @@ export function parseSettings(json: string | undefined): RemediationSettings {
     req(t.managementEvents === "All", 0, `${at}.managementEvents must be "All"`);
     return t as KnownGoodTrail;
   });
+  const unlisted = v.unlistedTrails ?? "restart";
   return {
     mode,
+    unlistedTrails: req(unlisted === "restart" || unlisted === "report", unlisted as UnlistedTrails, 'unlistedTrails must be "restart" or "report"'),
     recreateDeletedTrails: req(typeof v.recreateDeletedTrails === "boolean", v.recreateDeletedTrails, "recreateDeletedTrails must be true or false"),
     trails,
     reportEventBus: req(typeof v.reportEventBus === "string" && v.reportEventBus !== "", v.reportEventBus, "reportEventBus must be a bus name"),

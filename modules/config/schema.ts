@@ -86,6 +86,10 @@ const remediation = z
       description:
         "`enforce` restores trails; `dry-run` reports what it would do and holds no write permission; `off` deploys no Lambda.",
     }),
+    unlistedTrails: z.enum(["restart", "report"]).default("restart").meta({
+      description:
+        "A trail not in `trails`: `restart` turns its logging back on (nothing else: its settings are unknown); `report` only reports.",
+    }),
     recreateDeletedTrails: z.boolean().default(false).meta({
       description: "Re-create a deleted listed trail from its known-good settings (and allow cloudtrail:CreateTrail).",
     }),
@@ -112,7 +116,7 @@ const remediation = z
       .default(90)
       .meta({ description: "Retention of the Lambdas' log groups, in days." }),
   })
-  .default({ mode: "enforce", recreateDeletedTrails: false, heartbeatMinutes: 5, reservedConcurrency: 1, logLevel: "info", logRetentionDays: 90 })
+  .default({ mode: "enforce", unlistedTrails: "restart", recreateDeletedTrails: false, heartbeatMinutes: 5, reservedConcurrency: 1, logLevel: "info", logRetentionDays: 90 })
   .meta({ description: "The remediation Lambda." });
 
 const SEVERITY = z.enum(["critical", "high", "medium"]);
@@ -190,7 +194,7 @@ export const configSchema = z
       }),
     trails: z.array(knownGoodTrail).default([]).meta({
       description:
-        "Trails trailguard restores, with their known-good settings. A trail not listed is reported, never touched.",
+        "Trails trailguard restores to their known-good settings. Any other trail of the account only gets its logging restarted (see `remediation.unlistedTrails`).",
     }),
     remediation,
     detections: z

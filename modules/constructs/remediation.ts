@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import type { LambdaName } from "../../lambda-src/handlers";
 import { SETTINGS_ENV } from "../../lambda-src/lib/settings";
-import { trailArn } from "../../lambda-src/lib/contract";
+import { REPORT_SOURCE, trailArn } from "../../lambda-src/lib/contract";
 import { CloudwatchLogGroup, IamRole, LambdaFunction, LambdaFunctionEventInvokeConfig, LambdaPermission } from "../aws";
 import { AssetType, Fn, Lazy, TerraformAsset } from "../cdk";
 import type { TrailguardConfig } from "../config";
@@ -65,6 +65,8 @@ export class Remediation extends Construct {
         recreateDeletedTrails: config.remediation.recreateDeletedTrails,
         // `account` is a Terraform expression: the account is known only at apply.
         trailArns: config.trails.map((t) => trailArn(t.homeRegion, account, t.name)),
+        anyTrailArn: config.remediation.unlistedTrails === "restart" ? `arn:aws:cloudtrail:*:${account}:trail/*` : undefined,
+        reportSource: REPORT_SOURCE,
         eventBusArns: [props.hubBus.arn],
         logGroupArns: [logGroupArn(fn)],
         failureQueueArns: [props.deadLetterQueueArn],

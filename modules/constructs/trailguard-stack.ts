@@ -99,7 +99,11 @@ export class TrailguardStack extends TerraformStack {
       config.rules as readonly CustomRule[],
     );
     const groups = groupDetections(selectDetections(catalog, config.detections));
-    this.warnings = selectionWarnings(groups, config.regions);
+    const idle =
+      remediate && config.trails.length === 0 && config.remediation.unlistedTrails === "report"
+        ? ["remediation is on, but no trail is listed and remediation.unlistedTrails is \"report\": the Lambdas would never restore anything"]
+        : [];
+    this.warnings = [...selectionWarnings(groups, config.regions), ...idle];
     this.groups = groups.filter((g) => groupRegions(g, config.regions).length > 0);
 
     const home = (this.home = new Home(config.homeRegion));

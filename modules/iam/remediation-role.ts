@@ -14,6 +14,10 @@ export interface RemediationPolicyProps {
   readonly recreateDeletedTrails: boolean;
   /** ARNs of the listed trails. */
   readonly trailArns: readonly string[];
+  /** Every trail of this account (`arn:aws:cloudtrail:*:<account>:trail/*`) when unlisted trails are restarted. */
+  readonly anyTrailArn?: string;
+  /** The report's source: PutEvents is allowed for it only (`events:source`). */
+  readonly reportSource: string;
   /** The bus reports are put on (the hub bus). */
   readonly eventBusArns: readonly string[];
   /** ARNs of the Lambdas' log groups. */
@@ -42,8 +46,19 @@ export function remediationPolicy(p: RemediationPolicyProps): PolicyDocument {
       Resource: p.trailArns,
     });
   }
+  if (p.anyTrailArn) {
+    // StartLogging is a no-regret action: any trail of the account may be restarted, nothing else changed.
+    statements.push({
+      Sid: p.mode === "enforce" ? "RestartAnyTrailOfThisAccount" : "ReadAnyTrailStatusOfThisAccount",
+      Effect: "Allow",
+      Action: p.mode === "enforce" ? ["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"] : ["cloudtrail:GetTrailStatus"],
+      Resource: p.anyTrailArn,
+    });
+  }
   statements.push(
-    { Sid: "ReportOnTheHubBus", Effect: "Allow", Action: ["events:PutEvents"], Resource: [...p.eventBusArns] },
+    // events:source (EventBridge User Guide, "Using IAM policy conditions", eb-use-conditions.html): the role
+    // can put trailguard's reports and no event that poses as another source.
+    { Sid: "ReportOnTheHubBus", Effect: "Allow", Action: ["events:PutEvents"], Resource: [...p.eventBusArns], Condition: { StringEquals: { "events:source": p.reportSource } } },
     { Sid: "SendFailedInvocations", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [...p.failureQueueArns] },
     { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [...p.logGroupArns] },
   );

@@ -8,6 +8,7 @@ export const MAX_SETTINGS_BYTES = 3500;
 export function remediationSettings(config: TrailguardConfig, reportEventBus: string): RemediationSettings {
   const settings: RemediationSettings = {
     mode: config.remediation.mode,
+    unlistedTrails: config.remediation.unlistedTrails,
     recreateDeletedTrails: config.remediation.recreateDeletedTrails,
     slackChannel: config.slack.channel,
     reportEventBus,
