@@ -408,6 +408,17 @@ describe("remediation", () => {
     expect(env).not.toContain("var.");
   });
 
+  test("a trail with CloudWatch Logs delivery lets remediation pass its log role, to CloudTrail only", () => {
+    const cwl = synthStack({
+      ...CHANNEL_CONFIG,
+      trails: [{ name: "org-trail", s3Bucket: "audit-logs", cloudWatchLogGroup: "org-trail-logs", cloudWatchLogsRoleArn: "arn:aws:iam::111122223333:role/CloudTrail_Logs" }],
+    });
+    expect(cwl.resource.aws_iam_role_policy.remediation.policy).toContain(
+      '{"Sid" = "PassTheLogDeliveryRolesToCloudTrail", "Effect" = "Allow", "Action" = ["iam:PassRole"], "Resource" = ["arn:aws:iam::111122223333:role/CloudTrail_Logs"], "Condition" = {"StringEquals" = {"iam:PassedToService" = "cloudtrail.amazonaws.com"}}}',
+    );
+    expect(r("aws_iam_role_policy", "remediation").policy).not.toContain("iam:PassRole");
+  });
+
   test("synth warns when remediation could never restore anything", () => {
     const { warnings } = new TrailguardStack(Testing.app(), "idle", {
       config: parseConfig({ ...CHANNEL_CONFIG, remediation: { unlistedTrails: "report" } }),

@@ -1,4 +1,4 @@
-import { logsAllManagementEvents, planReconcile, planRecreate, restoredSelectors, TrailState } from "../../lambda-src/lib/reconcile";
+import { driftNeedingAHuman, logsAllManagementEvents, planReconcile, planRecreate, restoredSelectors, TrailState } from "../../lambda-src/lib/reconcile";
 import type { KnownGoodTrail } from "../../lambda-src/lib/settings";
 
 const GOOD: KnownGoodTrail = {
@@ -23,6 +23,47 @@ const HEALTHY: TrailState = {
   kmsKeyId: GOOD.kmsKeyId,
 };
 const ALL_MGMT = { basic: [{ ReadWriteType: "All" as const, IncludeManagementEvents: true }] };
+
+describe("settings beyond the bucket and key", () => {
+  const CWL = { cloudWatchLogGroup: "org-trail-logs", cloudWatchLogsRoleArn: "arn:aws:iam::111122223333:role/CloudTrail_CloudWatchLogs_Role" };
+  const delivering = {
+    ...HEALTHY,
+    cloudWatchLogsLogGroupArn: "arn:aws:logs:us-east-1:111122223333:log-group:org-trail-logs:*",
+    cloudWatchLogsRoleArn: CWL.cloudWatchLogsRoleArn,
+    organizationTrail: true,
+  };
+
+  test("CloudWatch Logs delivery removed by UpdateTrail is put back, with the configured role", () => {
+    expect(planReconcile(delivering, true, ALL_MGMT, { ...GOOD, ...CWL })).toEqual([]);
+    const [update] = planReconcile({ ...delivering, cloudWatchLogsLogGroupArn: undefined, cloudWatchLogsRoleArn: undefined }, true, ALL_MGMT, { ...GOOD, ...CWL });
+    expect(update).toMatchObject({
+      op: "UpdateTrail",
+      input: { Name: ARN, CloudWatchLogsLogGroupArn: "arn:aws:logs:us-east-1:111122223333:log-group:org-trail-logs:*", CloudWatchLogsRoleArn: CWL.cloudWatchLogsRoleArn },
+      why: ["CloudWatch Logs delivery (none), expected arn:aws:logs:us-east-1:111122223333:log-group:org-trail-logs:*"],
+    });
+  });
+
+  test("without a configured role, CloudWatch Logs delivery is watched (by the delivery detection) but not restored", () => {
+    expect(planReconcile({ ...delivering, cloudWatchLogsLogGroupArn: undefined }, true, ALL_MGMT, { ...GOOD, cloudWatchLogGroup: "org-trail-logs" })).toEqual([]);
+  });
+
+  test("an organization trail turned into a single-account trail is turned back, when the config says it is one", () => {
+    const [update] = planReconcile({ ...delivering, organizationTrail: false }, true, ALL_MGMT, { ...GOOD, ...CWL, organizationTrail: true });
+    expect(update).toMatchObject({ op: "UpdateTrail", input: { Name: ARN, IsOrganizationTrail: true }, why: ["organization trail off, expected on"] });
+    expect(planReconcile({ ...delivering, organizationTrail: false }, true, ALL_MGMT, { ...GOOD, ...CWL })).toEqual([]);
+  });
+
+  test("a KMS key of another account is drift: restored when a key is configured, flagged for a human when none is", () => {
+    const foreign = { ...HEALTHY, kmsKeyId: "arn:aws:kms:us-east-1:999999999999:key/attacker-key" };
+    expect(planReconcile(foreign, true, ALL_MGMT, GOOD)[0]).toMatchObject({ op: "UpdateTrail", input: { KmsKeyId: GOOD.kmsKeyId } });
+    const noKey = { ...GOOD, kmsKeyId: undefined };
+    expect(planReconcile(foreign, true, ALL_MGMT, noKey)).toEqual([]);
+    expect(driftNeedingAHuman(foreign, noKey)).toEqual([
+      "the trail encrypts with arn:aws:kms:us-east-1:999999999999:key/attacker-key, a key of account 999999999999: whoever holds it can read (or stop) the logs; set kmsKeyId to restore a known-good key",
+    ]);
+    expect(driftNeedingAHuman({ ...HEALTHY, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/own" }, noKey)).toEqual([]);
+  });
+});
 
 describe("planReconcile", () => {
   test("a healthy, logging trail needs nothing", () => {

@@ -68,6 +68,9 @@ export async function describeTrail(c: Clients, region: string, nameOrArn: strin
     s3Bucket: t.S3BucketName,
     s3KeyPrefix: t.S3KeyPrefix,
     kmsKeyId: t.KmsKeyId,
+    cloudWatchLogsLogGroupArn: t.CloudWatchLogsLogGroupArn,
+    cloudWatchLogsRoleArn: t.CloudWatchLogsRoleArn,
+    organizationTrail: t.IsOrganizationTrail ?? false,
   };
 }
 

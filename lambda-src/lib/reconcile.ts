@@ -22,6 +22,9 @@ export interface TrailState {
   readonly s3Bucket?: string;
   readonly s3KeyPrefix?: string;
   readonly kmsKeyId?: string;
+  readonly cloudWatchLogsLogGroupArn?: string;
+  readonly cloudWatchLogsRoleArn?: string;
+  readonly organizationTrail?: boolean;
 }
 
 export interface Selectors {
@@ -119,7 +122,34 @@ function settingsDrift(state: TrailState, good: KnownGoodTrail): { input: Update
     input.KmsKeyId = good.kmsKeyId;
     why.push(`KMS key ${state.kmsKeyId ?? "(none)"}, expected ${good.kmsKeyId}`);
   }
+  if (good.organizationTrail !== undefined && state.organizationTrail !== good.organizationTrail) {
+    input.IsOrganizationTrail = good.organizationTrail;
+    why.push(`organization trail ${state.organizationTrail ? "on" : "off"}, expected ${good.organizationTrail ? "on" : "off"}`);
+  }
+  const logGroupArn = good.cloudWatchLogGroup && cloudWatchLogsGroupArn(state, good.cloudWatchLogGroup);
+  if (logGroupArn && good.cloudWatchLogsRoleArn && (state.cloudWatchLogsLogGroupArn !== logGroupArn || state.cloudWatchLogsRoleArn !== good.cloudWatchLogsRoleArn)) {
+    input.CloudWatchLogsLogGroupArn = logGroupArn;
+    input.CloudWatchLogsRoleArn = good.cloudWatchLogsRoleArn;
+    why.push(`CloudWatch Logs delivery ${state.cloudWatchLogsLogGroupArn ?? "(none)"}, expected ${logGroupArn}`);
+  }
   return { input, why };
+}
+
+/** The log group ARN CloudTrail expects (`...:log-group:<name>:*`), in the trail's home region and account. */
+export const cloudWatchLogsGroupArn = (state: TrailState, name: string): string =>
+  `arn:aws:logs:${state.homeRegion}:${state.arn.split(":")[4]}:log-group:${name}:*`;
+
+/**
+ * Drift trailguard sees but will not undo by itself, one line each: a KMS key of another account when the
+ * config names no key (there is no known-good key to put back; removing encryption is not a restore).
+ */
+export function driftNeedingAHuman(state: TrailState, good: KnownGoodTrail): string[] {
+  const account = state.arn.split(":")[4];
+  const keyAccount = state.kmsKeyId?.startsWith("arn:") ? state.kmsKeyId.split(":")[4] : undefined;
+  if (good.kmsKeyId === undefined && keyAccount !== undefined && keyAccount !== account) {
+    return [`the trail encrypts with ${state.kmsKeyId}, a key of account ${keyAccount}: whoever holds it can read (or stop) the logs; set kmsKeyId to restore a known-good key`];
+  }
+  return [];
 }
 
 /** The calls that bring an existing trail back to its known-good settings, logging first. */

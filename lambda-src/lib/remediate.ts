@@ -1,7 +1,7 @@
 import { awsError, Clients, describeTrail, eventSelectors, execute, sendReport, trailStatus } from "./aws";
 import { callSignal, Clock, RetryableFailure } from "./budget";
 import type { Logger } from "./log";
-import { describeStep, planReconcile, planRecreate, type Step, TrailState } from "./reconcile";
+import { describeStep, driftNeedingAHuman, planReconcile, planRecreate, type Step, TrailState } from "./reconcile";
 import type { Report } from "./report";
 import type { KnownGoodTrail, RemediationSettings } from "./settings";
 import { parseTamperEvent, TamperEvent, trailArn } from "./tamper-event";
@@ -50,6 +50,11 @@ export async function reconcileTrail(deps: Deps, trail: TrailState, good: KnownG
   const [status, selectors] = await Promise.all([trailStatus(deps.clients, trail), eventSelectors(deps.clients, trail)]);
   const outcome = await runSteps(deps, trail.homeRegion, trail.arn, planReconcile(trail, status.isLogging, selectors, good));
   const blind = !status.isLogging && status.stopLoggingTime ? seconds(status.stopLoggingTime, deps.now()) : undefined;
+  const human = driftNeedingAHuman(trail, good);
+  if (human.length > 0 && outcome.result !== "failed") {
+    // What could be restored was; what is left is a weakening nobody has undone: a failure to look at.
+    return { ...outcome, result: "failed", errorCode: "DriftNeedsAHuman", reason: human.join("; "), blindWindowSeconds: blind };
+  }
   return { ...outcome, blindWindowSeconds: blind };
 }
 

@@ -17,6 +17,11 @@ export interface KnownGoodTrail {
   readonly s3KeyPrefix?: string;
   /** KMS key ARN, or absent for SSE-S3. */
   readonly kmsKeyId?: string;
+  /** CloudWatch Logs delivery, restored when both are set. */
+  readonly cloudWatchLogGroup?: string;
+  readonly cloudWatchLogsRoleArn?: string;
+  /** Known-good IsOrganizationTrail, when set. */
+  readonly organizationTrail?: boolean;
   readonly managementEvents: "All";
 }
 
@@ -60,7 +65,8 @@ export function parseSettings(json: string | undefined): RemediationSettings {
     req(t !== null && typeof t === "object", t, `${at} must be an object`);
     for (const k of ["name", "homeRegion", "s3Bucket"]) req(typeof t[k] === "string" && t[k] !== "", 0, `${at}.${k} must be a string`);
     for (const k of ["multiRegion", "includeGlobalEvents", "logFileValidation"]) req(typeof t[k] === "boolean", 0, `${at}.${k} must be true or false`);
-    for (const k of ["s3KeyPrefix", "kmsKeyId"]) req(t[k] === undefined || typeof t[k] === "string", 0, `${at}.${k} must be a string`);
+    for (const k of ["s3KeyPrefix", "kmsKeyId", "cloudWatchLogGroup", "cloudWatchLogsRoleArn"]) req(t[k] === undefined || typeof t[k] === "string", 0, `${at}.${k} must be a string`);
+    req(t.organizationTrail === undefined || typeof t.organizationTrail === "boolean", 0, `${at}.organizationTrail must be true or false`);
     req(t.managementEvents === "All", 0, `${at}.managementEvents must be "All"`);
     return t as KnownGoodTrail;
   });

@@ -74,9 +74,15 @@ const knownGoodTrail = z
     }),
     managementEvents: z.literal("All").default("All").meta({ description: "Event selectors must record all management events." }),
     cloudWatchLogGroup: z.string().regex(/^[A-Za-z0-9._\/#-]{1,512}$/, "must be a CloudWatch Logs group name").optional().meta({
-      description: "Log group the trail delivers to; the delivery-path detection watches it.",
+      description: "Log group the trail delivers to; the delivery-path detection watches it, and remediation restores delivery to it when `cloudWatchLogsRoleArn` is set too.",
       defaultText: "none",
     }),
+    cloudWatchLogsRoleArn: z
+      .string()
+      .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, "must be an IAM role ARN")
+      .optional()
+      .meta({ description: "The role CloudTrail delivers to the log group with; remediation may pass it (iam:PassRole) to restore delivery.", defaultText: "not restored" }),
+    organizationTrail: z.boolean().optional().meta({ description: "Known-good IsOrganizationTrail; restored when set.", defaultText: "not checked" }),
   })
   .meta({ description: "A trail's known-good settings." });
 

@@ -67,6 +67,7 @@ export class Remediation extends Construct {
         trailArns: config.trails.map((t) => trailArn(t.homeRegion, account, t.name)),
         anyTrailArn: config.remediation.unlistedTrails === "restart" ? `arn:aws:cloudtrail:*:${account}:trail/*` : undefined,
         reportSource: REPORT_SOURCE,
+        cloudWatchLogsRoleArns: [...new Set(config.trails.flatMap((t) => (t.cloudWatchLogGroup && t.cloudWatchLogsRoleArn ? [t.cloudWatchLogsRoleArn] : [])))],
         eventBusArns: [props.hubBus.arn],
         logGroupArns: [logGroupArn(fn)],
         failureQueueArns: [props.deadLetterQueueArn],

@@ -18,6 +18,8 @@ export interface RemediationPolicyProps {
   readonly anyTrailArn?: string;
   /** The report's source: PutEvents is allowed for it only (`events:source`). */
   readonly reportSource: string;
+  /** Roles CloudTrail delivers to CloudWatch Logs with: restoring that delivery passes them. */
+  readonly cloudWatchLogsRoleArns?: readonly string[];
   /** The bus reports are put on (the hub bus). */
   readonly eventBusArns: readonly string[];
   /** ARNs of the Lambdas' log groups. */
@@ -44,6 +46,15 @@ export function remediationPolicy(p: RemediationPolicyProps): PolicyDocument {
       Effect: "Allow",
       Action: p.mode === "enforce" ? [...read, ...write, ...create] : read,
       Resource: p.trailArns,
+    });
+  }
+  if (p.mode === "enforce" && p.trailArns.length > 0 && (p.cloudWatchLogsRoleArns ?? []).length > 0) {
+    statements.push({
+      Sid: "PassTheLogDeliveryRolesToCloudTrail",
+      Effect: "Allow",
+      Action: ["iam:PassRole"],
+      Resource: [...p.cloudWatchLogsRoleArns!],
+      Condition: { StringEquals: { "iam:PassedToService": "cloudtrail.amazonaws.com" } },
     });
   }
   if (p.anyTrailArn) {

@@ -21,6 +21,9 @@ export function remediationSettings(config: TrailguardConfig, reportEventBus: st
       s3Bucket: t.s3Bucket,
       ...(t.s3KeyPrefix !== undefined ? { s3KeyPrefix: t.s3KeyPrefix } : {}),
       ...(t.kmsKeyId !== undefined ? { kmsKeyId: t.kmsKeyId } : {}),
+      ...(t.cloudWatchLogGroup !== undefined ? { cloudWatchLogGroup: t.cloudWatchLogGroup } : {}),
+      ...(t.cloudWatchLogsRoleArn !== undefined ? { cloudWatchLogsRoleArn: t.cloudWatchLogsRoleArn } : {}),
+      ...(t.organizationTrail !== undefined ? { organizationTrail: t.organizationTrail } : {}),
       managementEvents: t.managementEvents,
     })),
   };
