@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { FakeAws, SeenRequest } from "../helpers/fake-aws";
 import { loadFixture } from "../helpers/fixtures";
+import { BundleRun, invokeBundle } from "../helpers/invoke-bundle";
 
 /**
  * The bundled remediate Lambda under faults, over real HTTP against the local fake: throttling that does
@@ -9,7 +8,6 @@ import { loadFixture } from "../helpers/fixtures";
  * time (not 30 s of it idle, not past it), reports what happened, and fails the invocation so Lambda
  * retries the event and finally hands it to the on-failure destination.
  */
-const DIST = join(__dirname, "..", "..", "dist", "lambda");
 const ACCOUNT = "123456789012";
 const TRAIL_ARN = `arn:aws:cloudtrail:us-east-2:${ACCOUNT}:trail/example-trail`;
 
@@ -49,58 +47,26 @@ beforeEach(() => {
   fake.seen.length = 0;
 });
 
-interface Run {
-  readonly outcome: string;
-  /** From the moment the invocation's clock started to the handler's end (node's own start excluded). */
-  readonly ms: number;
-  readonly lines: Record<string, unknown>[];
-}
-
 /** Invoke the bundle with a Lambda context whose remaining time starts at `budgetMs`. */
-function invoke(budgetMs: number): Promise<Run> {
-  const script = `
-    const started = Date.now();
-    const deadline = started + ${budgetMs};
-    const context = { awsRequestId: "req-fault-1", getRemainingTimeInMillis: () => deadline - Date.now() };
-    require(${JSON.stringify(join(DIST, "remediate", "index.js"))})
-      .handler(JSON.parse(require("fs").readFileSync(0, "utf8")), context)
-      .then(() => "resolved", (e) => "rejected " + e.name)
-      .then((outcome) => process.stderr.write("OUTCOME " + outcome + "\\nELAPSED " + (Date.now() - started) + "\\n"));`;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["-e", script], {
-      env: {
-        PATH: process.env.PATH,
-        AWS_REGION: "us-east-1",
-        AWS_ACCESS_KEY_ID: "fake-lambda-role-key-id",
-        AWS_SECRET_ACCESS_KEY: "fake-secret",
-        AWS_SESSION_TOKEN: "fake-session",
-        AWS_ENDPOINT_URL: endpoint,
-        TRAILGUARD_SETTINGS: JSON.stringify({
-          mode: "enforce",
-          recreateDeletedTrails: false,
-          reportEventBus: "trailguard",
-          trails: [{ name: "example-trail", homeRegion: "us-east-2", multiRegion: true, includeGlobalEvents: true, logFileValidation: true, s3Bucket: "audit-logs", managementEvents: "All" }],
-        }),
-      },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", () =>
-      resolve({
-        outcome: /OUTCOME (.*)/.exec(stderr)?.[1] ?? `no outcome: ${stderr.slice(-500)}`,
-        ms: Number(/ELAPSED (\d+)/.exec(stderr)?.[1] ?? Number.NaN),
-        lines: stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)),
+function invoke(budgetMs: number): Promise<BundleRun> {
+  const event = loadFixture("stop-logging-assumed-role");
+  event.detail.requestParameters.name = "example-trail";
+  return invokeBundle("remediate", event, {
+    endpoint,
+    region: "us-east-1",
+    budgetMs,
+    env: {
+      TRAILGUARD_SETTINGS: JSON.stringify({
+        mode: "enforce",
+        recreateDeletedTrails: false,
+        reportEventBus: "trailguard",
+        trails: [{ name: "example-trail", homeRegion: "us-east-2", multiRegion: true, includeGlobalEvents: true, logFileValidation: true, s3Bucket: "audit-logs", managementEvents: "All" }],
       }),
-    );
-    const event = loadFixture("stop-logging-assumed-role");
-    event.detail.requestParameters.name = "example-trail";
-    child.stdin.end(JSON.stringify(event));
+    },
   });
 }
 
-const reportOf = (run: Run) => run.lines.find((l) => l.message === "remediation report");
+const reportOf = (run: BundleRun) => run.lines.find((l) => l.message === "remediation report");
 
 jest.setTimeout(30_000);
 

@@ -1,14 +1,12 @@
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { FakeAws, SeenRequest } from "../helpers/fake-aws";
 import { loadFixture } from "../helpers/fixtures";
+import { invokeBundle } from "../helpers/invoke-bundle";
 
 /**
  * The bundled Lambdas (dist/lambda/<name>/index.js, as shipped) over real HTTP: a fresh node process
  * requires the bundle and invokes its handler, the SDK talks to a local server that speaks the CloudTrail
  * and EventBridge JSON APIs (AWS_ENDPOINT_URL), and the test reads what the server saw.
  */
-const DIST = join(__dirname, "..", "..", "dist", "lambda");
 
 const TRAIL_HOME = "us-east-2";
 const ACCOUNT = "123456789012";
@@ -65,33 +63,8 @@ beforeEach(() => {
   logging = false;
 });
 
-/** Invoke a bundle's handler in a fresh process, as the Lambda runtime would; resolves with its stdout. */
-function invoke(name: string, event: unknown, lambdaRegion: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["-e", `require(${JSON.stringify(join(DIST, name, "index.js"))}).handler(JSON.parse(require("fs").readFileSync(0, "utf8")))`],
-      {
-        env: {
-          PATH: process.env.PATH,
-          AWS_REGION: lambdaRegion,
-          AWS_ACCESS_KEY_ID: "fake-lambda-role-key-id",
-          AWS_SECRET_ACCESS_KEY: "fake-secret",
-          AWS_SESSION_TOKEN: "fake-session",
-          AWS_ENDPOINT_URL: endpoint,
-          AWS_MAX_ATTEMPTS: "1",
-          TRAILGUARD_SETTINGS: JSON.stringify(SETTINGS),
-        },
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(JSON.stringify(event));
-  });
-}
+const invoke = (name: string, event: unknown, region: string) =>
+  invokeBundle(name, event, { endpoint, region, env: { AWS_MAX_ATTEMPTS: "1", TRAILGUARD_SETTINGS: JSON.stringify(SETTINGS) } });
 
 test("remediate bundle: a real StopLogging event restarts the trail, signed for its home region, and reports", async () => {
   // Prepare: a real StopLogging record, made in eu-west-1 against a trail whose home region is us-east-2.
@@ -104,7 +77,7 @@ test("remediate bundle: a real StopLogging event restarts the trail, signed for 
   const run = await invoke("remediate", event, "eu-west-1");
 
   // Assess
-  expect(run.code).toBe(0);
+  expect(run.outcome).toBe("resolved");
   const cloudTrailCalls = fake.seen.filter((r) => r.service === "cloudtrail").map((r) => `${r.op}@${r.region}`);
   expect(cloudTrailCalls[0]).toBe("DescribeTrails@eu-west-1");
   expect(cloudTrailCalls).toContain("GetTrailStatus@us-east-2");
@@ -123,7 +96,7 @@ test("remediate bundle: a real StopLogging event restarts the trail, signed for 
 test("remediate bundle: a second delivery of the same event calls no write API", async () => {
   logging = true;
   const run = await invoke("remediate", loadFixture("stop-logging-assumed-role"), "us-west-2");
-  expect(run.code).toBe(0);
+  expect(run.outcome).toBe("resolved");
   const ops = fake.seen.map((r) => r.op);
   // It did look (so the absence of a write is a decision, not a crash), then wrote nothing.
   expect(ops).toEqual(expect.arrayContaining(["DescribeTrails", "GetTrailStatus", "AWSEvents.PutEvents"]));
@@ -133,14 +106,14 @@ test("remediate bundle: a second delivery of the same event calls no write API",
 
 test("remediate bundle: a malformed event logs one line and exits cleanly without calling AWS", async () => {
   const run = await invoke("remediate", { id: "bad-1", detail: "nope" }, "us-east-1");
-  expect(run.code).toBe(0);
+  expect(run.outcome).toBe("resolved");
   expect(fake.seen).toHaveLength(0);
   expect(JSON.parse(run.stdout.trim())).toMatchObject({ level: "warn", message: "ignored event", eventId: "bad-1" });
 });
 
 test("heartbeat bundle: a stopped trail is restarted in its home region", async () => {
   const run = await invoke("heartbeat", { id: "sched-1", account: ACCOUNT, region: "us-east-1", "detail-type": "Scheduled Event" }, "us-east-1");
-  expect(run.code).toBe(0);
+  expect(run.outcome).toBe("resolved");
   expect(fake.seen.filter((r) => r.op === "StartLogging").map((r) => r.region)).toEqual([TRAIL_HOME]);
   expect(fake.seen.some((r) => r.op === "AWSEvents.PutEvents")).toBe(true);
 });

@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { Observations, problemsOf, selfCheckSlackPayload } from "../../lambda-src/lib/self-check";
 import { parseSelfCheckSettings, SelfCheckSettings } from "../../lambda-src/lib/self-check-settings";
 import { FakeAws, SeenRequest } from "../helpers/fake-aws";
+import { BundleRun, invokeBundle } from "../helpers/invoke-bundle";
 import { expectValidBlockKit } from "../helpers/slack";
 
 const ACCOUNT = "123456789012";
@@ -77,7 +76,6 @@ test("the Slack message escapes what it lists and fits Block Kit", () => {
 });
 
 // The bundled heartbeat over real HTTP: the fake answers as a broken alert path would.
-const DIST = join(__dirname, "..", "..", "dist", "lambda");
 let broken = true;
 const fake = new FakeAws((req: SeenRequest) => {
   const rule = (name: string, state: string) => ({ body: { Name: name, State: state, Arn: `arn:aws:events:${req.region}:${ACCOUNT}:rule/${name}` } });
@@ -107,40 +105,29 @@ beforeAll(async () => {
 });
 afterAll(() => fake.stop());
 
-function invokeHeartbeat(): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["-e", `require(${JSON.stringify(join(DIST, "heartbeat", "index.js"))}).handler(JSON.parse(require("fs").readFileSync(0, "utf8")))`], {
-      env: {
-        PATH: process.env.PATH,
-        AWS_REGION: "us-east-1",
-        AWS_ACCESS_KEY_ID: "fake-lambda-role-key-id",
-        AWS_SECRET_ACCESS_KEY: "fake-secret",
-        AWS_SESSION_TOKEN: "fake-session",
-        AWS_ENDPOINT_URL: endpoint,
-        AWS_MAX_ATTEMPTS: "1",
-        TRAILGUARD_SETTINGS: JSON.stringify({ mode: "enforce", recreateDeletedTrails: false, trails: [], slackChannel: "C0123ABCDEF", reportEventBus: "trailguard" }),
-        TRAILGUARD_SELFCHECK: JSON.stringify(SETTINGS),
-      },
-    });
-    let stdout = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.on("close", (code) => resolve({ code, stdout }));
-    child.stdin.end(JSON.stringify({ id: "sched-1", account: ACCOUNT, region: "us-east-1", "detail-type": "Scheduled Event" }));
+const invokeHeartbeat = () =>
+  invokeBundle("heartbeat", { id: "sched-1", account: ACCOUNT, region: "us-east-1", "detail-type": "Scheduled Event" }, {
+    endpoint,
+    region: "us-east-1",
+    env: {
+      AWS_MAX_ATTEMPTS: "1",
+      TRAILGUARD_SETTINGS: JSON.stringify({ mode: "enforce", recreateDeletedTrails: false, trails: [], slackChannel: "C0123ABCDEF", reportEventBus: "trailguard" }),
+      TRAILGUARD_SELFCHECK: JSON.stringify(SETTINGS),
+    },
   });
-}
 
 /** The embedded-metric-format line of a run: the count the `self-check` alarm sends to SNS. */
-const metricLine = (stdout: string) => stdout.trim().split("\n").map((l) => JSON.parse(l)).find((l) => "_aws" in l);
+const metricLine = (run: BundleRun) => run.lines.find((l) => "_aws" in l)!;
 
 test("heartbeat bundle: a broken path (rule DISABLED, target gone, connection DEAUTHORIZED, destination INACTIVE, dead letters) is counted for the alarm and sent to Slack", async () => {
   broken = true;
   fake.seen.length = 0;
   const run = await invokeHeartbeat();
-  expect(run.code).toBe(0);
+  expect(run.outcome).toBe("resolved");
   // Every region's edge and queue was looked at, signed for that region.
   expect(fake.seen.filter((r) => r.op === "AmazonSQS.GetQueueAttributes").map((r) => r.region).sort()).toEqual(["eu-west-1", "us-east-1"]);
   expect(fake.seen.filter((r) => r.op === "AWSEvents.DescribeRule" && r.body.EventBusName === "default").map((r) => r.region).sort()).toEqual(["eu-west-1", "us-east-1"]);
-  const line = metricLine(run.stdout);
+  const line = metricLine(run);
   expect(line).toMatchObject({ Stack: "trailguard", SelfCheckProblems: 5, level: "error", message: "self-check found problems" });
   expect(line._aws.CloudWatchMetrics).toEqual([{ Namespace: "trailguard", Dimensions: [["Stack"]], Metrics: [{ Name: "SelfCheckProblems", Unit: "Count" }] }]);
   expect(line.problems).toEqual([
@@ -161,7 +148,7 @@ test("heartbeat bundle: a healthy path counts zero and sends nothing", async () 
   broken = false;
   fake.seen.length = 0;
   const run = await invokeHeartbeat();
-  expect(run.code).toBe(0);
+  expect(run.outcome).toBe("resolved");
   expect(fake.seen.filter((r) => r.op === "AWSEvents.PutEvents")).toEqual([]);
-  expect(metricLine(run.stdout)).toMatchObject({ SelfCheckProblems: 0, message: "self-check passed" });
+  expect(metricLine(run)).toMatchObject({ SelfCheckProblems: 0, message: "self-check passed" });
 });
