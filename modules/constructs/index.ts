@@ -4,6 +4,7 @@ export * from "./event-rule";
 export * from "./role";
 export * from "./hub-bus";
 export * from "./edges";
+export * from "./trailguard";
 export * from "./trailguard-stack";
 export * from "./dead-letter-queue";
 export * from "./remediation";

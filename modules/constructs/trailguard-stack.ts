@@ -1,38 +1,9 @@
 import { Construct } from "constructs";
-import type { LambdaName } from "../../lambda-src/handlers";
 import { AwsProvider } from "../aws";
-import { CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, TerraformLocal, TerraformOutput, TerraformStack } from "../cdk";
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack } from "../cdk";
 import type { TrailguardConfig } from "../config";
-import { GLOBAL_EVENTS_REGION } from "../config/regions";
-import {
-  buildCatalog,
-  CustomRule,
-  DetectionGroup,
-  edgePatterns,
-  groupDetections,
-  groupPattern,
-  groupRegions,
-  remediationReportPattern,
-  selectDetections,
-  selectionWarnings,
-} from "../detections";
-import { eventBridgeTrustPolicy, invokeApiDestinationsPolicy, putEventsPolicy } from "../iam/eventbridge-role";
-import { AlertProps, alertTransformer, reportTransformer, snsAlertTransformer } from "../messages";
-import { describeProblem, preflight } from "../quotas";
-import { AlarmTopic } from "./alarm-topic";
-import { DeadLetterQueue } from "./dead-letter-queue";
-import { Edges } from "./edges";
-import { EventRule } from "./event-rule";
-import { HubBus } from "./hub-bus";
-import { Home, Regions } from "./regional";
-import { Remediation } from "./remediation";
-import { Role } from "./role";
-import { SLACK_POST_MESSAGE_URL, SlackDestination } from "./slack-destination";
-import { selfCheckSettings } from "../remediation/self-check";
-import { SELF_CHECK_METRIC } from "../../lambda-src/lib/self-check-settings";
-
-/** Tags every taggable resource carries, under the user's own. */
-export const BASE_TAGS = { ManagedBy: "trailguard" } as const;
+import { Regions } from "./regional";
+import { Trailguard, TrailguardProps } from "./trailguard";
 
 /**
  * hashicorp/aws 6.x: the first major version with the per-resource `region` argument. The provider
@@ -40,288 +11,49 @@ export const BASE_TAGS = { ManagedBy: "trailguard" } as const;
  */
 export const AWS_PROVIDER_CONSTRAINT = "~> 6.0";
 
-export interface TrailguardStackProps {
-  readonly config: TrailguardConfig;
-  /** Zipped handlers (scripts/build-lambdas.ts); required unless remediation.mode is "off". */
-  readonly bundles?: Readonly<Record<LambdaName, string>>;
-}
-
-/** A detection rule on the hub, with the group and outcome it alerts on. */
-export interface HubRule {
-  readonly group: DetectionGroup;
-  readonly outcome: "succeeded" | "failed";
-  readonly rule: EventRule;
-}
+export type TrailguardStackProps = TrailguardProps;
 
 /**
- * The whole Terraform stack, as edges and one hub.
- * - Edges, in every configured region (plan addresses keyed by region): default-bus rules that forward the
- *   CloudTrail calls some detection watches to the hub bus, a dead-letter queue. Global-service calls are
- *   forwarded from us-east-1 only.
- * - The hub, in the home region (plain addresses): a bus only trailguard's roles may write to; one rule per
- *   detection group and outcome, posting a template-built alert to Slack through one connection and API
- *   destination; the remediation Lambda behind the trail rule; the report rule; the heartbeat.
- * - Global: the IAM roles (edge, Slack, remediation).
+ * What `npm start` synthesizes: the AWS provider (in the home region), the backend (state beside the stack,
+ * or Terraform Cloud), one {@link Trailguard}, and its outputs. To add trailguard to a stack of your own,
+ * use the construct instead: it takes your provider and backend.
  */
 export class TrailguardStack extends TerraformStack {
-  readonly regions: Regions;
-  readonly home: Home;
-  readonly hub: HubBus;
-  readonly edges: Edges;
-  readonly slack: SlackDestination;
-  readonly remediation?: Remediation;
-  readonly alarms: AlarmTopic;
-  /** The detection groups that got rules, in order. */
-  readonly groups: readonly DetectionGroup[];
-  readonly hubRules: readonly HubRule[];
-  /** Things the user should know that do not stop synth (main.ts prints them). */
-  readonly warnings: readonly string[];
+  readonly trailguard: Trailguard;
 
   constructor(scope: Construct, id: string, props: TrailguardStackProps) {
     super(scope, id);
     const { config } = props;
-    const prefix = config.namePrefix;
-    const tags = { ...BASE_TAGS, ...config.tags };
-    const remediate = config.remediation.mode !== "off";
-    if (remediate && !props.bundles) throw new Error("remediation needs the bundled Lambdas (bundles)");
     this.backend(config);
-
-    // Detections: the catalog, filtered to this deployment's resources, selected, grouped into few rules.
-    const catalog = buildCatalog(
-      {
-        namePrefix: prefix,
-        trailBuckets: [...new Set(config.trails.map((t) => t.s3Bucket))],
-        trailKeys: [...new Set(config.trails.flatMap((t) => (t.kmsKeyId ? [t.kmsKeyId] : [])))],
-        trailLogGroups: [...new Set(config.trails.flatMap((t) => (t.cloudWatchLogGroup ? [t.cloudWatchLogGroup] : [])))],
-        minRetentionDays: config.delivery.minRetentionDays,
-      },
-      // The schema checked each `match` against EventBridge's filter syntax (patternProblems).
-      config.rules as readonly CustomRule[],
-    );
-    const groups = groupDetections(selectDetections(catalog, config.detections));
-    const idle =
-      remediate && config.trails.length === 0 && config.remediation.unlistedTrails === "report"
-        ? ["remediation is on, but no trail is listed and remediation.unlistedTrails is \"report\": the Lambdas would never restore anything"]
-        : [];
-    this.warnings = [...selectionWarnings(groups, config.regions), ...idle];
-    this.groups = groups.filter((g) => groupRegions(g, config.regions).length > 0);
-
-    const home = (this.home = new Home(config.homeRegion));
-    const regions = (this.regions = new Regions(this, config.regions));
-    this.hub = new HubBus(this, "hub", { home, name: prefix, tags });
-    // The account, read off an ARN this stack creates: no aws_caller_identity data source, so no API call
-    // at plan (and the offline plan in the tests runs the stack as shipped).
-    const account = new TerraformLocal(this, "account_id", Fn.element(Fn.split(":", this.hub.bus.arn), 4));
-    account.overrideLogicalId("account_id");
-    const dlq = new DeadLetterQueue(this, "dlq", { regions, name: `${prefix}-dlq`, namePrefix: prefix, account: account.asString, tags });
-    const homeDlqArn = home.instanceOf(dlq.queue, "arn");
-    this.alarms = new AlarmTopic(this, "alarms", { home, namePrefix: prefix, account: account.asString, email: config.alarms.email, tags });
-
-    // Edges.
-    const edgeRole = new Role(this, "edge_role", {
-      logicalName: "edge",
-      name: `${prefix}-edge`,
-      description: "trailguard: lets the edge rules of every region forward CloudTrail calls to the hub bus",
-      trust: eventBridgeTrustPolicy({ sourceArnLike: `arn:aws:events:*:${account.asString}:rule/${prefix}-edge*`, account: account.asString }),
-      policyName: "forward-to-hub-bus",
-      policy: putEventsPolicy(this.hub.bus.arn),
-      tags,
-    });
-    const detections = this.groups.flatMap((g) => g.detections);
-    const hasGlobal = config.regions.includes(GLOBAL_EVENTS_REGION);
-    this.edges = new Edges(this, "edges", {
-      regions,
-      globalRegions: hasGlobal && detections.some((d) => d.scope === "global") ? new Regions(this, [GLOBAL_EVENTS_REGION], "global_regions") : undefined,
-      patterns: edgePatterns(detections.filter((d) => d.scope === "regional")),
-      globalPatterns: edgePatterns(detections.filter((d) => d.scope === "global")),
-      namePrefix: prefix,
-      hubBusArn: this.hub.bus.arn,
-      roleArn: edgeRole.role.arn,
-      deadLetterQueue: { arnIn: (r) => r.ref(dlq.queue, "arn") },
-      tags,
-    });
-
-    // Hub: Slack, detection rules, report rule.
-    this.slack = new SlackDestination(this, "slack", { home, slack: config.slack, namePrefix: prefix });
-    const slackRole = new Role(this, "eventbridge_slack", {
-      logicalName: "eventbridge_slack",
-      name: `${prefix}-eventbridge-slack`,
-      description: "trailguard: lets the hub's rules post alerts to Slack through the API destination",
-      trust: eventBridgeTrustPolicy({ sourceArnLike: `arn:aws:events:${home.region}:${account.asString}:rule/${prefix}/*`, account: account.asString }),
-      policyName: "invoke-slack-api-destination",
-      policy: invokeApiDestinationsPolicy([this.slack.apiDestination.arn]),
-      tags,
-    });
-    const hubRule = (logicalName: string, suffix: string, description: string, pattern: EventRule["props"]["pattern"]) =>
-      new EventRule(this, logicalName, { placement: home, logicalName, ruleName: `${prefix}-${suffix}`, description, eventBusName: this.hub.bus.name, pattern, tags });
-    const toSlack = { suffix: "slack", targetId: "slack", arn: this.slack.apiDestination.arn, roleArn: slackRole.role.arn, deadLetterQueueArn: homeDlqArn };
-
-    this.hubRules = this.groups.flatMap((group) =>
-      group.outcomes.map((outcome) => {
-        const failed = outcome === "failed";
-        const rule = hubRule(
-          failed ? `${group.logicalName}_attempt` : group.logicalName,
-          failed ? `${group.key}-attempt` : group.key,
-          `trailguard: ${group.title}${failed ? " (refused attempts)" : ""}: ${group.detections.map((d) => d.id).join(", ")}`,
-          groupPattern(group, outcome),
-        );
-        const alert: AlertProps = {
-          outcome,
-          severity: group.severity,
-          title: group.title,
-          detectionIds: group.detections.map((d) => d.id),
-          resource: group.resource,
-          channel: config.slack.channel,
-        };
-        rule.addTarget({ ...toSlack, input: { transformer: alertTransformer(alert) } });
-        // Self-protection alerts also take the independent path: the Slack path may be what was cut.
-        if (group.family === "self" || config.notifications.sns) {
-          rule.addTarget({ suffix: "sns", targetId: "sns", arn: this.alarms.topic.arn, deadLetterQueueArn: homeDlqArn, input: { transformer: snsAlertTransformer(alert) } });
-        }
-        return { group, outcome, rule };
-      }),
-    );
-    const tamper = this.hubRules.find((r) => r.group.family === "trail" && r.outcome === "succeeded")!.rule;
-
-    let reportRule: EventRule | undefined;
-    const hubEventRules = () => [...this.hubRules.map((r) => r.rule), ...(reportRule ? [reportRule] : [])];
-    if (remediate) {
-      this.remediation = new Remediation(this, "remediation", {
-        home,
-        config,
-        account: account.asString,
-        bundles: props.bundles!,
-        hubBus: { name: prefix, arn: this.hub.bus.arn },
-        deadLetterQueueArn: homeDlqArn,
-        selfCheck: {
-          settings: () =>
-            selfCheckSettings({
-              hubBus: prefix,
-              hubRules: Object.fromEntries(hubEventRules().map((r) => [r.props.ruleName, [...r.targetIds]])),
-              edgeRules: Object.fromEntries(this.edges.rules.map((r) => [r.props.ruleName, [...(r.props.placement as Regions).names]])),
-              slackName: `${prefix}-slack`,
-              postMessageUrl: config.slack.channel ? SLACK_POST_MESSAGE_URL : undefined,
-              deadLetterQueue: `${prefix}-dlq`,
-              regions: config.regions,
-            }),
-          access: {
-            ruleArns: [`arn:aws:events:*:${account.asString}:rule/${prefix}-*`, `arn:aws:events:${home.region}:${account.asString}:rule/${prefix}/*`],
-            connectionArn: `arn:aws:events:${home.region}:${account.asString}:connection/${prefix}-slack/*`,
-            apiDestinationArn: `arn:aws:events:${home.region}:${account.asString}:api-destination/${prefix}-slack/*`,
-            queueArn: `arn:aws:sqs:*:${account.asString}:${prefix}-dlq`,
-          },
-        },
-        tags,
-      });
-      this.remediation.invokedBy(tamper);
-      // The report's blocks were built (and escaped) by the Lambda; the target writes the channel itself.
-      const report = hubRule("report", "remediation-report", "trailguard: the remediation Lambda's report, posted to Slack", remediationReportPattern());
-      report.addTarget({ ...toSlack, input: { transformer: reportTransformer(config.slack.channel) } });
-      reportRule = report;
-    }
-    const writers = this.remediation ? [this.remediation.role.arn, this.remediation.heartbeatRole.arn] : [];
-    this.hub.restrictWritersTo([edgeRole.role.arn, ...writers]);
-    this.addAlarms(config);
-    // Before anything is written: no synthesized document may break an AWS quota at apply.
-    const longestRegion = [...config.regions].sort((a, b) => b.length - a.length)[0];
-    this.node.addValidation({ validate: () => preflight(this.toTerraform(), longestRegion).map(describeProblem) });
+    const tg = (this.trailguard = new Trailguard(this, "trailguard", props));
 
     const output = (name: string, value: unknown, description: string) =>
       new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
     output("trailguard_regions", config.regions, "Regions with edge rules.");
-    output("trailguard_hub_event_bus_arn", this.hub.bus.arn, "The hub event bus, in the home region.");
-    output("trailguard_edge_rule_arns", Regions.byRegion(this.edges.rules[0].rule, "arn"), "ARN of the edge rule, keyed by region.");
+    output("trailguard_hub_event_bus_arn", tg.hub.bus.arn, "The hub event bus, in the home region.");
+    output("trailguard_edge_rule_arns", Regions.byRegion(tg.edges.rules[0].rule, "arn"), "ARN of the edge rule, keyed by region.");
     output(
       "trailguard_detection_rule_arns",
-      Object.fromEntries(this.hubRules.map(({ rule }) => [rule.props.logicalName, rule.rule.arn])),
+      Object.fromEntries(tg.hubRules.map(({ rule }) => [rule.props.logicalName, rule.rule.arn])),
       "ARN of every detection rule on the hub bus, keyed by rule.",
     );
-    output("trailguard_tamper_rule_arn", tamper.rule.arn, "ARN of the hub rule for successful tamper calls.");
-    output("trailguard_api_destination_arn", this.slack.apiDestination.arn, "ARN of the Slack API destination.");
-    output("trailguard_dead_letter_queue_urls", Regions.byRegion(dlq.queue, "url"), "Dead-letter queue for undelivered events, keyed by region.");
-    output("trailguard_edge_role_arn", edgeRole.role.arn, "IAM role the edge rules forward with.");
-    output("trailguard_eventbridge_role_arn", slackRole.role.arn, "IAM role the hub's rules post to Slack with.");
-    if (this.remediation) {
-      output("trailguard_remediate_function_arn", this.remediation.remediate.arn, "Remediation Lambda, in the home region.");
-      output("trailguard_heartbeat_function_arn", this.remediation.heartbeat.arn, "Heartbeat Lambda, in the home region.");
-      output("trailguard_remediation_role_arn", this.remediation.role.arn, "IAM role of the remediate Lambda.");
-      output("trailguard_heartbeat_role_arn", this.remediation.heartbeatRole.arn, "IAM role of the heartbeat Lambda (trail checks and the self-check).");
+    output("trailguard_tamper_rule_arn", tg.tamperRule.rule.arn, "ARN of the hub rule for successful tamper calls.");
+    output("trailguard_api_destination_arn", tg.slack.apiDestination.arn, "ARN of the Slack API destination.");
+    output("trailguard_dead_letter_queue_urls", Regions.byRegion(tg.deadLetterQueue.queue, "url"), "Dead-letter queue for undelivered events, keyed by region.");
+    output("trailguard_alarm_topic_arn", tg.alarms.topic.arn, "The encrypted SNS topic of alarms and self-protection alerts.");
+    output("trailguard_edge_role_arn", tg.edgeRole.role.arn, "IAM role the edge rules forward with.");
+    output("trailguard_eventbridge_role_arn", tg.slackRole.role.arn, "IAM role the hub's rules post to Slack with.");
+    if (tg.remediation) {
+      output("trailguard_remediate_function_arn", tg.remediation.remediate.arn, "Remediation Lambda, in the home region.");
+      output("trailguard_heartbeat_function_arn", tg.remediation.heartbeat.arn, "Heartbeat Lambda, in the home region.");
+      output("trailguard_remediation_role_arn", tg.remediation.role.arn, "IAM role of the remediate Lambda.");
+      output("trailguard_heartbeat_role_arn", tg.remediation.heartbeatRole.arn, "IAM role of the heartbeat Lambda (trail checks and the self-check).");
     }
   }
 
-  /** Alarms on the alert path itself, to the SNS topic. */
-  private addAlarms(config: TrailguardConfig): void {
-    const prefix = config.namePrefix;
-    const FIVE_MINUTES = 300;
-    const hubRules = (metric: string) => ({
-      insightsQuery: `SELECT SUM(${metric}) FROM SCHEMA("AWS/Events", EventBusName, RuleName) WHERE EventBusName = '${prefix}'`,
-    });
-    this.alarms.alarm({
-      logicalName: "dead_letters",
-      suffix: "dead-letters",
-      description: `trailguard: events or invocations that could not be delivered wait in ${prefix}-dlq (${config.homeRegion}); read them, fix the path, redrive`,
-      metrics: [{ namespace: "AWS/SQS", metric: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: `${prefix}-dlq` }, stat: "Maximum" }],
-      periodSeconds: FIVE_MINUTES,
-      comparison: "GreaterThanOrEqualToThreshold",
-      threshold: 1,
-      treatMissingData: "notBreaching",
-    });
-    this.alarms.alarm({
-      logicalName: "hub_failed_invocations",
-      suffix: "hub-failed-invocations",
-      description: "trailguard: a hub rule could not deliver to Slack, SNS or the Lambda (EventBridge FailedInvocations)",
-      metrics: [hubRules("FailedInvocations")],
-      periodSeconds: FIVE_MINUTES,
-      comparison: "GreaterThanOrEqualToThreshold",
-      threshold: 1,
-      treatMissingData: "notBreaching",
-    });
-    this.alarms.alarm({
-      logicalName: "hub_sent_to_dlq",
-      suffix: "hub-sent-to-dlq",
-      description: "trailguard: a hub rule gave up on an event and sent it to the dead-letter queue (EventBridge InvocationsSentToDlq)",
-      metrics: [hubRules("InvocationsSentToDlq")],
-      periodSeconds: FIVE_MINUTES,
-      comparison: "GreaterThanOrEqualToThreshold",
-      threshold: 1,
-      treatMissingData: "notBreaching",
-    });
-    if (!this.remediation) return;
-    const fn = (name: string, metric: string) => ({ namespace: "AWS/Lambda", metric, dimensions: { FunctionName: `${prefix}-${name}` } });
-    for (const metric of ["Errors", "Throttles"]) {
-      this.alarms.alarm({
-        logicalName: `lambda_${metric.toLowerCase()}`,
-        suffix: `lambda-${metric.toLowerCase()}`,
-        description: `trailguard: the remediate or heartbeat Lambda reported ${metric}`,
-        metrics: [fn("remediate", metric), fn("heartbeat", metric)],
-        periodSeconds: FIVE_MINUTES,
-        comparison: "GreaterThanOrEqualToThreshold",
-        threshold: 1,
-        treatMissingData: "notBreaching",
-      });
-    }
-    const minutes = config.remediation.heartbeatMinutes;
-    this.alarms.alarm({
-      logicalName: "self_check",
-      suffix: "self-check",
-      description: "trailguard: the self-check found problems in the alert path (a rule disabled or re-pointed, a target gone, the connection or API destination broken, dead letters); the heartbeat's log and Slack list them",
-      metrics: [{ namespace: SELF_CHECK_METRIC.namespace, metric: SELF_CHECK_METRIC.name, dimensions: { [SELF_CHECK_METRIC.dimension]: prefix }, stat: "Maximum" }],
-      periodSeconds: minutes * 60,
-      comparison: "GreaterThanOrEqualToThreshold",
-      threshold: 1,
-      treatMissingData: "notBreaching",
-    });
-    this.alarms.alarm({
-      logicalName: "heartbeat_silent",
-      suffix: "heartbeat-silent",
-      description: `trailguard: the heartbeat did not run in two of its ${minutes}-minute periods (schedule rule disabled or deleted, or the Lambda cannot start)`,
-      metrics: [fn("heartbeat", "Invocations")],
-      periodSeconds: minutes * 60,
-      evaluationPeriods: 2,
-      comparison: "LessThanThreshold",
-      threshold: 1,
-      treatMissingData: "breaching",
-    });
+  /** Things the user should know that do not stop synth (main.ts prints them). */
+  get warnings(): readonly string[] {
+    return this.trailguard.warnings;
   }
 
   /** The provider, and state beside the stack or in Terraform Cloud. */
