@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { dirname, join } from "node:path";
 
 import { LAMBDAS, type LambdaName } from "../lambda-src/handlers";
+import { bundleZips, DIST_LAMBDA } from "../modules/lambda-bundles";
 
 // Each handler: `lambda-src/<name>/index.ts` -> `dist/lambda/<name>/index.js` and `dist/lambda/<name>.zip`.
 export { LAMBDAS, type LambdaName };
@@ -32,12 +33,7 @@ function projectRoot(from: string): string {
   }
 }
 const ROOT = projectRoot(__dirname);
-export const DIST_LAMBDA = join(ROOT, "dist", "lambda");
-
-/** Where each handler's deployment package is (or will be) written. */
-export function bundleZips(outRoot = DIST_LAMBDA): Record<LambdaName, string> {
-  return Object.fromEntries(LAMBDAS.map((name) => [name, join(outRoot, `${name}.zip`)])) as Record<LambdaName, string>;
-}
+export { bundleZips, DIST_LAMBDA };
 
 /**
  * Zip a directory byte-for-byte reproducibly: sorted names, one fixed timestamp, fixed level. A zip that
@@ -128,4 +124,9 @@ export function buildLambdas(outRoot = DIST_LAMBDA, options: { force?: boolean }
   const manifest: Manifest = { key: inputsKey(inputs), inputs, lambdas };
   writeFileSync(manifestFile, JSON.stringify(manifest));
   return lambdas.map((l) => ({ ...l, cached: false }));
+}
+
+// `npm run build` runs this file: build (or reuse) both bundles and their zips.
+if (require.main === module) {
+  for (const b of buildLambdas()) console.log(`${b.name}: ${b.zip} (${b.zipBytes} bytes${b.cached ? ", unchanged" : ""})`);
 }

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import type { LambdaName } from "../../lambda-src/handlers";
 import { Fn, TerraformLocal, TerraformStack } from "../cdk";
+import { shippedBundles } from "../lambda-bundles";
 import type { TrailguardConfig } from "../config";
 import { GLOBAL_EVENTS_REGION } from "../config/regions";
 import {
@@ -36,7 +37,10 @@ export const BASE_TAGS = { ManagedBy: "trailguard" } as const;
 
 export interface TrailguardProps {
   readonly config: TrailguardConfig;
-  /** Zipped handlers (scripts/build-lambdas.ts); required unless remediation.mode is "off". */
+  /**
+   * The handlers' deployment packages.
+   * @default - the packages that ship with trailguard (`dist/lambda/<name>.zip`)
+   */
   readonly bundles?: Readonly<Record<LambdaName, string>>;
 }
 
@@ -83,7 +87,7 @@ export class Trailguard extends Construct {
     const prefix = config.namePrefix;
     const tags = { ...BASE_TAGS, ...config.tags };
     const remediate = config.remediation.mode !== "off";
-    if (remediate && !props.bundles) throw new Error("remediation needs the bundled Lambdas (bundles)");
+    const bundles = remediate ? (props.bundles ?? shippedBundles()) : undefined;
 
     // Detections: the catalog, filtered to this deployment's resources, selected, grouped into few rules.
     const catalog = buildCatalog(
@@ -189,7 +193,7 @@ export class Trailguard extends Construct {
         home,
         config,
         account: account.asString,
-        bundles: props.bundles!,
+        bundles: bundles!,
         hubBus: { name: prefix, arn: this.hub.bus.arn },
         deadLetterQueueArn: homeDlqArn,
         selfCheck: {
