@@ -46,3 +46,14 @@ test("its own quota problems still fail the user's synth, naming the resource", 
   new Trailguard(stack, "trailguard", { config: parseConfig({ ...CHANNEL_CONFIG, regions: ["us-east-1"], tags }), bundles: bundleZips() });
   expect(() => Testing.synth(stack, true)).toThrow(/aws_cloudwatch_event_bus\.hub: the tags per resource would be 51 tags/);
 });
+
+test("the construct takes the config as a config file holds it, and names a bad field", () => {
+  const { stack } = userStack();
+  const tg = new Trailguard(stack, "raw", { config: { slack: { channel: "C0123ABCDEF" }, regions: ["us-east-1"] } });
+  expect(tg.config.remediation.mode).toBe("enforce"); // defaults applied
+  expect(tg.hubBusArn).toMatch(/^\$\{TfToken/);
+  const other = userStack();
+  expect(() => new Trailguard(other.stack, "bad", { config: { slack: { channel: "C0123ABCDEF" }, regions: ["eu-west-9"] } as never })).toThrow(
+    /the config of platform\/bad[\s\S]*regions\[0\]: unknown region "eu-west-9"/,
+  );
+});

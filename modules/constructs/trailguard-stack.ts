@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { AwsProvider } from "../aws";
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack } from "../cdk";
-import type { TrailguardConfig } from "../config";
+import { parseConfig, type TrailguardConfig } from "../config";
 import { Regions } from "./regional";
 import { Trailguard, TrailguardProps } from "./trailguard";
 
@@ -23,15 +23,15 @@ export class TrailguardStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: TrailguardStackProps) {
     super(scope, id);
-    const { config } = props;
+    const config = parseConfig(props.config, `the config of ${id}`);
     this.backend(config);
-    const tg = (this.trailguard = new Trailguard(this, "trailguard", props));
+    const tg = (this.trailguard = new Trailguard(this, "trailguard", { ...props, config }));
 
     const output = (name: string, value: unknown, description: string) =>
       new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
     output("trailguard_regions", config.regions, "Regions with edge rules.");
-    output("trailguard_hub_event_bus_arn", tg.hub.bus.arn, "The hub event bus, in the home region.");
-    output("trailguard_edge_rule_arns", Regions.byRegion(tg.edges.rules[0].rule, "arn"), "ARN of the edge rule, keyed by region.");
+    output("trailguard_hub_event_bus_arn", tg.hubBusArn, "The hub event bus, in the home region.");
+    output("trailguard_edge_rule_arns", tg.edgeRuleArnsByRegion, "ARN of the edge rule, keyed by region.");
     output(
       "trailguard_detection_rule_arns",
       Object.fromEntries(tg.hubRules.map(({ rule }) => [rule.props.logicalName, rule.rule.arn])),
@@ -40,7 +40,7 @@ export class TrailguardStack extends TerraformStack {
     output("trailguard_tamper_rule_arn", tg.tamperRule.rule.arn, "ARN of the hub rule for successful tamper calls.");
     output("trailguard_api_destination_arn", tg.slack.apiDestination.arn, "ARN of the Slack API destination.");
     output("trailguard_dead_letter_queue_urls", Regions.byRegion(tg.deadLetterQueue.queue, "url"), "Dead-letter queue for undelivered events, keyed by region.");
-    output("trailguard_alarm_topic_arn", tg.alarms.topic.arn, "The encrypted SNS topic of alarms and self-protection alerts.");
+    output("trailguard_alarm_topic_arn", tg.alarmTopicArn, "The encrypted SNS topic of alarms and self-protection alerts.");
     output("trailguard_edge_role_arn", tg.edgeRole.role.arn, "IAM role the edge rules forward with.");
     output("trailguard_eventbridge_role_arn", tg.slackRole.role.arn, "IAM role the hub's rules post to Slack with.");
     if (tg.remediation) {

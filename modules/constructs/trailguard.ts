@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
 import type { LambdaName } from "../../lambda-src/handlers";
-import { Fn, TerraformLocal, TerraformStack } from "../cdk";
+import { Fn, type IResolvable, TerraformLocal, TerraformStack } from "../cdk";
 import { shippedBundles } from "../lambda-bundles";
-import type { TrailguardConfig } from "../config";
+import { parseConfig, type TrailguardConfig, type TrailguardConfigInput } from "../config";
 import { GLOBAL_EVENTS_REGION } from "../config/regions";
 import {
   buildCatalog,
@@ -36,7 +36,12 @@ export const BASE_TAGS = { ManagedBy: "trailguard" } as const;
 
 
 export interface TrailguardProps {
-  readonly config: TrailguardConfig;
+  /**
+   * The configuration, exactly as a config file holds it: the same schema (fields, defaults and errors),
+   * documented field by field in the README's Configuration table. Validated here: a bad value throws a
+   * ConfigError naming the field. An already-validated config is accepted as it is.
+   */
+  readonly config: TrailguardConfigInput | TrailguardConfig;
   /**
    * The handlers' deployment packages.
    * @default - the packages that ship with trailguard (`dist/lambda/<name>.zip`)
@@ -75,6 +80,8 @@ export class Trailguard extends Construct {
   readonly hubRules: readonly HubRule[];
   /** Things the user should know that do not stop synth (main.ts prints them). */
   readonly warnings: readonly string[];
+  /** The validated configuration, defaults applied. */
+  readonly config: TrailguardConfig;
   /** What the stack's outputs (and a caller's wiring) read. */
   readonly tamperRule: EventRule;
   readonly deadLetterQueue: DeadLetterQueue;
@@ -83,7 +90,8 @@ export class Trailguard extends Construct {
 
   constructor(scope: Construct, id: string, props: TrailguardProps) {
     super(scope, id);
-    const { config } = props;
+    const config = parseConfig(props.config, `the config of ${this.node.path}`);
+    this.config = config;
     const prefix = config.namePrefix;
     const tags = { ...BASE_TAGS, ...config.tags };
     const remediate = config.remediation.mode !== "off";
@@ -229,6 +237,26 @@ export class Trailguard extends Construct {
     // construct's resources are measured: a caller's own resources are theirs.
     const longestRegion = [...config.regions].sort((a, b) => b.length - a.length)[0];
     this.node.addValidation({ validate: () => preflight(ownResources(TerraformStack.of(this).toTerraform(), this.node.path), longestRegion).map(describeProblem) });
+  }
+
+  /** The hub bus's ARN (edges of other accounts or stacks forward to it). */
+  get hubBusArn(): string {
+    return this.hub.bus.arn;
+  }
+
+  /** The edge rule's ARN, keyed by region: `{ "eu-west-1" = "arn:..." }`. */
+  get edgeRuleArnsByRegion(): IResolvable {
+    return Regions.byRegion(this.edges.rules[0].rule, "arn");
+  }
+
+  /** The remediate Lambda's ARN, or undefined when remediation is off. */
+  get remediateFunctionArn(): string | undefined {
+    return this.remediation?.remediate.arn;
+  }
+
+  /** The encrypted SNS topic of alarms and self-protection alerts: subscribe a pager to it. */
+  get alarmTopicArn(): string {
+    return this.alarms.topic.arn;
   }
 
   /** Alarms on the alert path itself, to the SNS topic. */
