@@ -41,8 +41,10 @@ describe("the worst-case evaluator reads the HCL cdktf writes", () => {
     expect(worst.template('{"note":"$${literal}"}')).toBe('{"note":"${literal}"}');
   });
 
-  test("an expression it does not understand throws, naming it", () => {
+  test("an expression it does not understand throws, naming it, rather than measuring part of it", () => {
     expect(() => worst.template("${cidrsubnet(local.x, 4, 1)}")).toThrow("preflight does not evaluate cidrsubnet()");
+    expect(() => worst.template('${local.account_id == "x" ? "a" : "b"}')).toThrow('preflight does not evaluate "== \\"x\\" ? \\"a\\" : \\"b\\""');
+    expect(() => worst.template('${aws_cloudwatch_event_rule.tamper["nope"].arn}')).toThrow('no key "nope"');
   });
 });
 

@@ -174,7 +174,13 @@ describe("the alarm path", () => {
     expect(res("aws_sns_topic", "alarms")).toMatchObject({ name: "trailguard-alarms", kms_master_key_id: "${aws_kms_key.alarms.arn}" });
     const key = res("aws_kms_key", "alarms");
     expect(key.enable_key_rotation).toBe(true);
-    expect(key.policy).toContain('"Principal" = {"Service" = ["events.amazonaws.com", "cloudwatch.amazonaws.com"]}, "Action" = ["kms:GenerateDataKey", "kms:Decrypt"], "Resource" = "*", "Condition" = {"StringEquals" = {"aws:SourceAccount" = local.account_id}}');
+    expect(key.policy).toContain(
+      '"Principal" = {"Service" = "cloudwatch.amazonaws.com"}, "Action" = ["kms:GenerateDataKey", "kms:Decrypt"], "Resource" = "*", "Condition" = {"StringEquals" = {"aws:SourceAccount" = local.account_id}}',
+    );
+    // EventBridge's grant is bound to this topic by SNS's encryption context.
+    expect(key.policy).toContain(
+      '"Principal" = {"Service" = "events.amazonaws.com"}, "Action" = ["kms:GenerateDataKey", "kms:Decrypt"], "Resource" = "*", "Condition" = {"StringEquals" = {"kms:EncryptionContext:aws:sns:topicArn" = "arn:aws:sns:us-east-1:${local.account_id}:trailguard-alarms"}}',
+    );
     expect(key.policy).not.toContain('"kms:*"');
   });
 
@@ -249,10 +255,10 @@ describe("IAM", () => {
     expect(actions.length).toBeGreaterThan(0);
     for (const a of actions) expect(a).not.toContain("*");
     const stars = (doc: string) => (doc.match(/"Resource" = "\*"/g) ?? []).length;
-    expect(stars(res("aws_kms_key", "alarms").policy)).toBe(2); // in a key policy, "*" is the key itself
+    expect(stars(res("aws_kms_key", "alarms").policy)).toBe(3); // in a key policy, "*" is the key itself
     expect(stars(res("aws_iam_role_policy", "remediation").policy)).toBe(1); // cloudtrail:DescribeTrails
     expect(stars(res("aws_iam_role_policy", "heartbeat").policy)).toBe(1); // cloudtrail:DescribeTrails
-    expect(JSON.stringify(stack.resource).match(/\\"Resource\\" = \\"\*\\"/g)).toHaveLength(4);
+    expect(JSON.stringify(stack.resource).match(/\\"Resource\\" = \\"\*\\"/g)).toHaveLength(5);
   });
 
   test("every role trust policy fits IAM's default 2,048 characters with the longest account and region", () => {

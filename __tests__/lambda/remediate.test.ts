@@ -222,6 +222,15 @@ describe("DeleteTrail", () => {
     expect(ct.commandCalls(StartLoggingCommand)[0].args[0].input).toEqual({ Name: `arn:aws:cloudtrail:${event.region}:${event.account}:trail/${good.name}` });
     expect(report).toMatchObject({ severity: "critical", result: "restored" });
   });
+
+  test("a retry that finds the trail its first attempt created (TrailAlreadyExistsException) goes on to start it", async () => {
+    const event = loadFixture("delete-trail");
+    const good = { ...FIXTURE_TRAIL, name: event.detail.requestParameters.name, homeRegion: event.region };
+    ct.on(CreateTrailCommand).rejects(Object.assign(new Error("Trail already exists"), { name: "TrailAlreadyExistsException" }));
+    const report = await handleTamperEvent(event, testDeps({ trails: [good], recreateDeletedTrails: true }));
+    expect(ct.commandCalls(StartLoggingCommand)).toHaveLength(1);
+    expect(report).toMatchObject({ result: "restored" });
+  });
 });
 
 describe("bad input logs one structured line with the event id and returns", () => {

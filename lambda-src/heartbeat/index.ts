@@ -4,15 +4,18 @@ import { runHeartbeat } from "../lib/heartbeat";
 import { runSelfCheck, SelfCheckClients, selfCheckClients } from "../lib/self-check";
 import { parseSelfCheckSettings, SELF_CHECK_ENV } from "../lib/self-check-settings";
 
-let clients: SelfCheckClients | undefined;
-
 export const handler = safeHandler(async (event, deps) => {
   const e = (event ?? {}) as { account?: unknown; region?: unknown };
   const account = typeof e.account === "string" ? e.account : "unknown";
   const region = typeof e.region === "string" ? e.region : (process.env.AWS_REGION ?? "unknown");
-  await runHeartbeat(deps, account, region);
-  const selfCheck = parseSelfCheckSettings(process.env[SELF_CHECK_ENV]);
-  if (!selfCheck) return;
-  clients ??= selfCheckClients(deps.clients);
-  await runSelfCheck({ clients, log: deps.log, slackChannel: deps.settings.slackChannel }, selfCheck, account, region);
+  try {
+    await runHeartbeat(deps, account, region);
+  } finally {
+    // The path is checked even when a trail check failed (that failure is rethrown after).
+    const selfCheck = parseSelfCheckSettings(process.env[SELF_CHECK_ENV]);
+    if (selfCheck) {
+      const clients: SelfCheckClients = selfCheckClients(deps.clients, deps.clock);
+      await runSelfCheck({ clients, log: deps.log, slackChannel: deps.settings.slackChannel }, selfCheck, account, region);
+    }
+  }
 });

@@ -103,7 +103,13 @@ export async function execute(c: Clients, region: string, trailArn: string, step
       await ct.send(new PutEventSelectorsCommand(step.input));
       return;
     case "CreateTrail":
-      await ct.send(new CreateTrailCommand(step.input));
+      try {
+        await ct.send(new CreateTrailCommand(step.input));
+      } catch (e) {
+        // A retried invocation finds the trail its first attempt created: carry on (StartLogging is next).
+        if (e instanceof Error && e.name === "TrailAlreadyExistsException") return;
+        throw e;
+      }
       return;
   }
 }

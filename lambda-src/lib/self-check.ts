@@ -1,6 +1,7 @@
 import { DescribeApiDestinationCommand, DescribeConnectionCommand, DescribeRuleCommand, ListTargetsByRuleCommand, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { awsError, clientCache, Clients } from "./aws";
+import { awsError, bounded, clientCache, Clients } from "./aws";
+import { clientOptions, type Clock } from "./budget";
 import type { Logger } from "./log";
 import { escapeMrkdwn, REPORT_DETAIL_TYPE, REPORT_SOURCE, truncate } from "./report";
 import { edgeRegions, SELF_CHECK_METRIC, type SelfCheckSettings } from "./self-check-settings";
@@ -20,14 +21,15 @@ export interface SelfCheckClients extends Clients {
   sqs(region: string): SQSClient;
 }
 
-export function selfCheckClients(base: Clients): SelfCheckClients {
+/** Made per invocation: the SQS clients take this invocation's clock (timeouts, retries, budget). */
+export function selfCheckClients(base: Clients, clock: Clock): SelfCheckClients {
   const once = clientCache();
   return {
     cloudTrail: base.cloudTrail,
     events: base.events,
     // The client's own regional endpoint, not the host in the queue URL: the URL is built from the region
     // anyway, and an endpoint override (a VPC endpoint, a test server) must apply to every call.
-    sqs: (region) => once(`sqs:${region}`, () => new SQSClient({ region, useQueueUrlAsEndpoint: false })),
+    sqs: (region) => once(`sqs:${region}`, () => bounded(new SQSClient({ ...clientOptions(region), useQueueUrlAsEndpoint: false }), clock)),
   };
 }
 

@@ -192,7 +192,10 @@ export class Trailguard extends Construct {
         return { group, outcome, rule };
       }),
     );
-    const tamper = (this.tamperRule = this.hubRules.find((r) => r.group.family === "trail" && r.outcome === "succeeded")!.rule);
+    const tamperRules = this.hubRules.filter((r) => r.group.family === "trail" && r.outcome === "succeeded");
+    // The remediate Lambda has one trigger; the trail family's few names always fit one pattern.
+    if (tamperRules.length !== 1) throw new Error(`the trail family needs exactly one hub rule, got ${tamperRules.length}`);
+    const tamper = (this.tamperRule = tamperRules[0].rule);
 
     let reportRule: EventRule | undefined;
     const hubEventRules = () => [...this.hubRules.map((r) => r.rule), ...(reportRule ? [reportRule] : [])];

@@ -51,12 +51,22 @@ export function alarmTopicKeyPolicy(p: AlarmTopicProps): PolicyDocument {
         Resource: "*",
       },
       {
-        Sid: "EventBridgeAndCloudWatchPublishEncrypted",
+        Sid: "CloudWatchPublishesEncrypted",
         Effect: "Allow",
-        Principal: { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] },
+        Principal: { Service: "cloudwatch.amazonaws.com" },
         Action: [...PUBLISH_KEY_ACTIONS],
         Resource: "*",
         Condition: { StringEquals: { "aws:SourceAccount": p.account } },
+      },
+      {
+        // EventBridge's KMS requests may not carry aws:SourceAccount; SNS puts the topic's ARN in the
+        // encryption context, which binds the grant to this topic.
+        Sid: "EventBridgePublishesEncrypted",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: [...PUBLISH_KEY_ACTIONS],
+        Resource: "*",
+        Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": p.topicArn } },
       },
     ],
   };

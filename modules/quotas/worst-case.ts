@@ -28,7 +28,7 @@ export class WorstCase {
   /** A string from cdk.tf.json: literal text, `${...}` interpolations, or one whole expression. */
   template(s: string): Value {
     const whole = /^\$\{([\s\S]*)\}$/.exec(s);
-    if (whole && balanced(whole[1])) return new Parser(whole[1], this).expression();
+    if (whole && balanced(whole[1])) return new Parser(whole[1], this).whole();
     return this.interpolate(s);
   }
 
@@ -42,7 +42,7 @@ export class WorstCase {
         i += 3;
       } else if (s.startsWith("${", i)) {
         const end = closing(s, i + 1);
-        const v = new Parser(s.slice(i + 2, end), this).expression();
+        const v = new Parser(s.slice(i + 2, end), this).whole();
         if (typeof v === "object" && v !== null) throw new Error(`cannot interpolate a collection: ${s.slice(i, end + 1)}`);
         out += String(v);
         i = end + 1;
@@ -169,6 +169,13 @@ class Parser {
     return v;
   }
 
+  /** One expression and nothing after it: an operator or conditional it does not know throws, not truncates. */
+  whole(): Value {
+    const v = this.expression();
+    if (this.i < this.s.length) throw new Error(`preflight does not evaluate ${JSON.stringify(this.s.slice(this.i, this.i + 40))} in ${this.s}`);
+    return v;
+  }
+
   private primary(): Value {
     this.space();
     const c = this.s[this.i];
@@ -210,7 +217,10 @@ class Parser {
         }
         const key = this.expression();
         this.expect("]");
-        v = Array.isArray(v) ? v[Number(key)] : typeof v === "object" && v !== null ? (v[String(key)] ?? Object.values(v)[0]) : null;
+        if (Array.isArray(v)) v = v[Number(key)];
+        else if (typeof v === "object" && v !== null && String(key) in v) v = v[String(key)];
+        // each.key stands for the longest region, which every regional map has; any other key must exist.
+        else throw new Error(`no key ${JSON.stringify(key)} in ${this.s}`);
       } else {
         return v;
       }
