@@ -7,7 +7,6 @@ export {
   NamedCloudWorkspace,
   Fn,
   Lazy,
-  propertyAccess,
   ref,
   TerraformAsset,
   TerraformIterator,

@@ -46,7 +46,6 @@ export interface TargetProps {
 export class EventRule extends Construct {
   readonly rule: CloudwatchEventRule;
   readonly props: EventRuleProps;
-  readonly targets: CloudwatchEventTarget[] = [];
   /** The target IDs, in the order they were added (the self-check expects exactly these). */
   readonly targetIds: string[] = [];
 
@@ -91,7 +90,6 @@ export class EventRule extends Construct {
       inputPath: input && "inputPath" in input ? input.inputPath : undefined,
     });
     target.overrideLogicalId(`${this.props.logicalName}_${t.suffix}`);
-    this.targets.push(target);
     this.targetIds.push(t.targetId);
     return target;
   }

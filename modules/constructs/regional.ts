@@ -4,7 +4,6 @@ import {
   IResolvable,
   ITerraformResource,
   ListTerraformIterator,
-  propertyAccess,
   ref,
   TerraformIterator,
   TerraformLocal,
@@ -63,22 +62,10 @@ export class Regions implements Placement {
     return Token.asString(Fn.lookupNested(resource.fqn, [this.iterator.key, attribute]));
   }
 
-  /** One string per region, `format` with `%s` for the region then `arg`: a formatlist expression. */
-  formatPerRegion(format: string, arg: string): string[] {
-    return Token.asList(Fn.formatlist(format, [this.list, arg]));
-  }
-
   /** `{ "eu-west-1" = <attribute of that region's instance>, ... }`, for outputs keyed by region. */
   static byRegion(resource: ITerraformResource, attribute: string): IResolvable {
     const address = `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
     return ref(`{ for region, r in ${address} : region => r.${attribute} }`);
-  }
-
-  /** The attribute of every region's instance of each resource, as one list. */
-  static all(resources: readonly ITerraformResource[], attribute: string): string[] {
-    const lists = resources.map((r) => propertyAccess(Fn.values(r.fqn), ["*", attribute]));
-    // A list token cannot be spread into another list; Terraform's concat joins them.
-    return Token.asList(lists.length === 1 ? lists[0] : Fn.concat(lists));
   }
 }
 

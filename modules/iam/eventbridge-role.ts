@@ -1,7 +1,5 @@
 import type { PolicyDocument } from "./policy";
 
-export type { PolicyDocument, PolicyStatement } from "./policy";
-
 export interface EventBridgeTrustProps {
   /**
    * The rules allowed to use the role, as one ARN pattern (`arn:aws:events:*:<account>:rule/<prefix>-edge*`).
