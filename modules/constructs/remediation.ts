@@ -92,8 +92,9 @@ export class Remediation extends Construct {
     }).role;
 
     this.remediate = this.lambda("remediate", "trailguard: restores CloudTrail logging and known-good trail settings, then reports", this.role);
-    // Read when the stack is synthesized, after every rule and target exists.
-    const selfCheck = Lazy.stringValue({ produce: () => JSON.stringify(props.selfCheck.settings()) });
+    // Read when the stack is synthesized, after every rule and target exists. jsonencode, so the region list
+    // is `local.regions` and not a second copy of it.
+    const selfCheck = Lazy.stringValue({ produce: () => Fn.jsonencode(props.selfCheck.settings()) });
     this.heartbeat = this.lambda("heartbeat", "trailguard: checks the listed trails and the alert path on a schedule", this.heartbeatRole, {
       [SELF_CHECK_ENV]: selfCheck,
     });

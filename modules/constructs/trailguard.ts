@@ -29,7 +29,7 @@ import { Remediation } from "./remediation";
 import { Role } from "./role";
 import { SLACK_POST_MESSAGE_URL, SlackDestination } from "./slack-destination";
 import { selfCheckSettings } from "../remediation/self-check";
-import { SELF_CHECK_METRIC } from "../../lambda-src/lib/self-check-settings";
+import { EVERY_REGION, SELF_CHECK_METRIC } from "../../lambda-src/lib/self-check-settings";
 
 /** Tags every taggable resource carries, under the user's own. */
 export const BASE_TAGS = { ManagedBy: "trailguard" } as const;
@@ -212,11 +212,14 @@ export class Trailguard extends Construct {
             selfCheckSettings({
               hubBus: prefix,
               hubRules: Object.fromEntries(hubEventRules().map((r) => [r.props.ruleName, [...r.targetIds]])),
-              edgeRules: Object.fromEntries(this.edges.rules.map((r) => [r.props.ruleName, [...(r.props.placement as Regions).names]])),
+              // A rule in every configured region is not listed region by region: the variable has 4 KB in all.
+              edgeRules: Object.fromEntries(
+                this.edges.rules.map((r) => [r.props.ruleName, r.props.placement === regions ? EVERY_REGION : [...(r.props.placement as Regions).names]]),
+              ),
               slackName: `${prefix}-slack`,
               postMessageUrl: config.slack.channel ? SLACK_POST_MESSAGE_URL : undefined,
               deadLetterQueue: `${prefix}-dlq`,
-              regions: config.regions,
+              regions: regions.list,
             }),
           access: {
             ruleArns: [`arn:aws:events:*:${account.asString}:rule/${prefix}-*`, `arn:aws:events:${home.region}:${account.asString}:rule/${prefix}/*`],

@@ -1,14 +1,16 @@
-import { EVERY_REGION, type SelfCheckSettings } from "../../lambda-src/lib/self-check-settings";
+import type { EVERY_REGION, SelfCheckSettings } from "../../lambda-src/lib/self-check-settings";
 
 /** Hub rules (name -> target IDs) and edge rules (name -> regions), as the stack named them. */
 export interface SelfCheckProps {
   readonly hubBus: string;
   readonly hubRules: Readonly<Record<string, readonly string[]>>;
-  readonly edgeRules: Readonly<Record<string, readonly string[]>>;
+  /** Edge rules and their regions; `"every region"` for the rules in all of `regions`. */
+  readonly edgeRules: Readonly<Record<string, readonly string[] | typeof EVERY_REGION>>;
   readonly slackName: string;
   /** chat.postMessage's URL, or undefined for an incoming webhook (whose URL is a secret). */
   readonly postMessageUrl?: string;
   readonly deadLetterQueue: string;
+  /** Every configured region: `local.regions`, so the settings do not repeat the list. */
   readonly regions: readonly string[];
 }
 
@@ -20,10 +22,7 @@ export function selfCheckSettings(p: SelfCheckProps): SelfCheckSettings {
   return {
     hubBus: p.hubBus,
     hubRules: p.hubRules,
-    // A rule in every configured region is not listed region by region: the variable has 4 KB in all.
-    edgeRules: Object.fromEntries(
-      Object.entries(p.edgeRules).map(([name, regions]) => [name, regions.length === p.regions.length && regions.every((r) => p.regions.includes(r)) ? EVERY_REGION : regions]),
-    ),
+    edgeRules: p.edgeRules,
     connection: p.slackName,
     apiDestination: p.slackName,
     endpoint: p.postMessageUrl ? { equals: p.postMessageUrl } : { startsWith: WEBHOOK_URL_PREFIX },
