@@ -15,7 +15,7 @@ import { DEFAULT_REGIONS, OPT_IN_REGIONS } from "../modules/config";
 import { renderGenerated } from "../modules/docs/readme-tables";
 import { summarizeStack } from "../modules/summary";
 import { buildLambdas } from "../scripts/build-lambdas";
-import { FakeAws } from "../__tests__/helpers/fake-aws";
+import { FakeAws, oneTrailAccount } from "../__tests__/helpers/fake-aws";
 import { OfflineTerraform, terraformUnavailable } from "../__tests__/helpers/offline-terraform";
 
 const ROOT = join(__dirname, "..");
@@ -100,22 +100,7 @@ function coldImport(file: string): number {
 /** Median of 50 warm invocations of the remediate handler on a real StopLogging record, over local HTTP. */
 async function warmHandler(file: string): Promise<number> {
   const trailArn = "arn:aws:cloudtrail:us-west-2:123456789012:trail/example-trail";
-  const fake = new FakeAws((req) => {
-    switch (req.op) {
-      case "DescribeTrails":
-        return { body: { trailList: [{ Name: "example-trail", TrailARN: trailArn, HomeRegion: "us-west-2", IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true, S3BucketName: "audit-logs" }] } };
-      case "GetTrailStatus":
-        return { body: { IsLogging: false } };
-      case "GetEventSelectors":
-        return { body: { EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true }] } };
-      case "StartLogging":
-        return { body: {} };
-      case "AWSEvents.PutEvents":
-        return { body: { FailedEntryCount: 0, Entries: [{ EventId: "1" }] } };
-      default:
-        return undefined;
-    }
-  });
+  const fake = new FakeAws(oneTrailAccount(trailArn, "us-west-2"));
   const endpoint = await fake.start();
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: endpoint,

@@ -79,3 +79,33 @@ export class FakeAws {
     });
   }
 }
+
+/**
+ * The answers of an account with one healthy trail (`example-trail`, bucket `audit-logs`): it exists, its
+ * selectors record all management events, StartLogging and PutEvents succeed. Logging is off unless
+ * `isLogging` says otherwise. Tests put their fault in front: `(req) => fault(req) ?? oneTrail(...)(req)`.
+ */
+export function oneTrailAccount(trailArn: string, homeRegion: string, isLogging: () => boolean = () => false): Responder {
+  return (req) => {
+    switch (req.op) {
+      case "DescribeTrails":
+        return {
+          body: {
+            trailList: [
+              { Name: "example-trail", TrailARN: trailArn, HomeRegion: homeRegion, IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true, S3BucketName: "audit-logs" },
+            ],
+          },
+        };
+      case "GetTrailStatus":
+        return { body: { IsLogging: isLogging(), StopLoggingTime: 1722431184 } };
+      case "GetEventSelectors":
+        return { body: { TrailARN: trailArn, EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true }] } };
+      case "StartLogging":
+        return { body: {} };
+      case "AWSEvents.PutEvents":
+        return { body: { FailedEntryCount: 0, Entries: [{ EventId: "fake-1" }] } };
+      default:
+        return undefined;
+    }
+  };
+}

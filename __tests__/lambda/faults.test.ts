@@ -1,4 +1,4 @@
-import { FakeAws, SeenRequest } from "../helpers/fake-aws";
+import { FakeAws, oneTrailAccount, SeenRequest } from "../helpers/fake-aws";
 import { loadFixture } from "../helpers/fixtures";
 import { BundleRun, invokeBundle } from "../helpers/invoke-bundle";
 
@@ -13,30 +13,12 @@ const TRAIL_ARN = `arn:aws:cloudtrail:us-east-2:${ACCOUNT}:trail/example-trail`;
 
 type Fault = "throttle" | "hang" | "report-fails";
 let fault: Fault = "throttle";
+const account = oneTrailAccount(TRAIL_ARN, "us-east-2");
 const fake = new FakeAws((req: SeenRequest) => {
-  switch (req.op) {
-    case "DescribeTrails":
-      return {
-        body: {
-          trailList: [
-            { Name: "example-trail", TrailARN: TRAIL_ARN, HomeRegion: "us-east-2", IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true, S3BucketName: "audit-logs" },
-          ],
-        },
-      };
-    case "GetTrailStatus":
-      if (fault === "throttle") return { status: 400, body: { __type: "ThrottlingException", message: "Rate exceeded" } };
-      if (fault === "hang") return { hang: true };
-      return { body: { IsLogging: false } };
-    case "GetEventSelectors":
-      return { body: { EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true }] } };
-    case "StartLogging":
-      return { body: {} };
-    case "AWSEvents.PutEvents":
-      if (fault === "report-fails") return { status: 500, body: { __type: "InternalException", message: "try again" } };
-      return { body: { FailedEntryCount: 0, Entries: [{ EventId: "e-1" }] } };
-    default:
-      return undefined;
-  }
+  if (req.op === "GetTrailStatus" && fault === "throttle") return { status: 400, body: { __type: "ThrottlingException", message: "Rate exceeded" } };
+  if (req.op === "GetTrailStatus" && fault === "hang") return { hang: true };
+  if (req.op === "AWSEvents.PutEvents" && fault === "report-fails") return { status: 500, body: { __type: "InternalException", message: "try again" } };
+  return account(req);
 });
 let endpoint: string;
 beforeAll(async () => {

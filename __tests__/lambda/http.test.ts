@@ -1,4 +1,4 @@
-import { FakeAws, SeenRequest } from "../helpers/fake-aws";
+import { FakeAws, oneTrailAccount, SeenRequest } from "../helpers/fake-aws";
 import { loadFixture } from "../helpers/fixtures";
 import { invokeBundle } from "../helpers/invoke-bundle";
 
@@ -13,36 +13,10 @@ const ACCOUNT = "123456789012";
 const TRAIL_ARN = `arn:aws:cloudtrail:${TRAIL_HOME}:${ACCOUNT}:trail/example-trail`;
 let logging = false;
 
+const account = oneTrailAccount(TRAIL_ARN, TRAIL_HOME, () => logging);
 const fake = new FakeAws((req: SeenRequest) => {
-  switch (req.op) {
-    case "DescribeTrails":
-      return {
-        body: {
-          trailList: [
-            {
-              Name: "example-trail",
-              TrailARN: TRAIL_ARN,
-              HomeRegion: TRAIL_HOME,
-              IsMultiRegionTrail: true,
-              IncludeGlobalServiceEvents: true,
-              LogFileValidationEnabled: true,
-              S3BucketName: "audit-logs",
-            },
-          ],
-        },
-      };
-    case "GetTrailStatus":
-      return { body: { IsLogging: logging, StopLoggingTime: 1722431184 } };
-    case "GetEventSelectors":
-      return { body: { TrailARN: TRAIL_ARN, EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true }] } };
-    case "StartLogging":
-      logging = true;
-      return { body: {} };
-    case "AWSEvents.PutEvents":
-      return { body: { FailedEntryCount: 0, Entries: [{ EventId: "fake-1" }] } };
-    default:
-      return undefined;
-  }
+  if (req.op === "StartLogging") logging = true;
+  return account(req);
 });
 
 const SETTINGS = {
