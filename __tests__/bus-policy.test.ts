@@ -4,7 +4,7 @@ import { CHANNEL_CONFIG, synthStack } from "./helpers/synth";
 
 /** The hub bus policy as IAM receives it, with the account and ARNs filled in. */
 const stack = synthStack(CHANNEL_CONFIG);
-const worst = new WorstCase(stack, "us-east-1");
+const worst = new WorstCase(stack, { longestRegion: "us-east-1" });
 const busPolicy: Statement[] = JSON.parse(worst.template(stack.resource.aws_cloudwatch_event_bus_policy.hub.policy) as string).Statement;
 const BUS = "arn:aws:events:us-east-1:123456789012:event-bus/trailguard";
 const putEvents = (principalArn: string) => ({ principalArn, action: "events:PutEvents", resource: BUS });

@@ -47,7 +47,7 @@ describe("bad configs name the field and the reason", () => {
     ["unknown nested field", { slack: { channel: "C0123ABCDEF", url: "https://x" } }, /^slack\.url: unknown field/],
     ["channel with JSON-breaking characters", { slack: { channel: 'C01"}' } }, /^slack\.channel: must be a Slack channel ID/],
     ["empty region list", { slack: { channel: "C0123ABCDEF" }, regions: [] }, /^regions: list at least one region/],
-    ["tag with characters AWS refuses", { slack: { channel: "C0123ABCDEF" }, tags: { Owner: "a${b}" } }, /^tags\.Owner: tag values may use/],
+    ["tag with characters AWS refuses", { slack: { channel: "C0123ABCDEF" }, tags: { Owner: "a${b}" } }, /^tags\.Owner: tag values are 0-256 letters, digits, spaces/],
     ["config that is not an object", ["us-east-1"], /^\(config\): expected object/],
   ])("%s", (_label, value, expected) => {
     expect(problemsOf(value)).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));

@@ -39,7 +39,7 @@ describe("the Trailguard construct inside a user's stack", () => {
   test("measures only its own documents against AWS's quotas (the user's 60-tag bucket passes synth)", () => {
     // The whole stack does break a quota, in the user's bucket; synth (validations on) passed above, so the
     // construct's check looked at its own resources only.
-    expect(preflight(json, "us-east-1").map((p) => p.address)).toEqual(["aws_s3_bucket.logs"]);
+    expect(preflight(json, { longestRegion: "us-east-1" }).map((p) => p.address)).toEqual(["aws_s3_bucket.logs"]);
   });
 });
 

@@ -10,15 +10,22 @@ import { CHANNEL_CONFIG, synthStack, synthToDisk } from "./helpers/synth";
 
 /** A stack with these resources, and the regions local of 17 regions. */
 const stackOf = (resource: Record<string, Record<string, Record<string, unknown>>>) => ({ locals: { regions: [...DEFAULT_REGIONS] }, resource });
-const problemsOf = (resource: Parameters<typeof stackOf>[0]) => preflight(stackOf(resource), "ap-northeast-3").map(describeProblem);
+const problemsOf = (resource: Parameters<typeof stackOf>[0]) => preflight(stackOf(resource), { longestRegion: "ap-northeast-3" }).map(describeProblem);
 
 describe("the worst-case evaluator reads the HCL cdktf writes", () => {
+  test("a conditional is worth its longer branch, whichever Terraform would pick", () => {
+    const module = new WorstCase({}, { longestRegion: "us-east-1", variables: { slack_channel: "C0123" } });
+    expect(module.template('${var.slack_channel == null ? "short" : "a longer branch"}')).toBe("a longer branch");
+    expect(module.template('${var.slack_channel != null ? ["a", "b"] : []}')).toEqual(["a", "b"]);
+    expect(() => module.template("${var.tags}")).toThrow("no worst case for var.tags");
+  });
+
   const worst = new WorstCase(
     stackOf({
       aws_cloudwatch_event_rule: { tamper: { for_each: "${toset(local.regions)}", name: "trailguard-cloudtrail-tamper", event_bus_name: "default" } },
       aws_iam_role: { edge: { name: "trailguard-edge" } },
     }),
-    "ap-northeast-3",
+    { longestRegion: "ap-northeast-3" },
   );
 
   test("local.account_id is 12 digits and each.value the longest region", () => {
@@ -43,7 +50,7 @@ describe("the worst-case evaluator reads the HCL cdktf writes", () => {
 
   test("an expression it does not understand throws, naming it, rather than measuring part of it", () => {
     expect(() => worst.template("${cidrsubnet(local.x, 4, 1)}")).toThrow("preflight does not evaluate cidrsubnet()");
-    expect(() => worst.template('${local.account_id == "x" ? "a" : "b"}')).toThrow('preflight does not evaluate "== \\"x\\" ? \\"a\\" : \\"b\\""');
+    expect(() => worst.template("${local.account_id + 1}")).toThrow('preflight does not evaluate "+ 1"');
     expect(() => worst.template('${aws_cloudwatch_event_rule.tamper["nope"].arn}')).toThrow('no key "nope"');
   });
 });
@@ -55,7 +62,7 @@ describe("preflight: one document over each quota", () => {
     );
     const trust =
       '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Allow", "Principal" = {"Service" = "events.amazonaws.com"}, "Action" = ["sts:AssumeRole"], "Condition" = {"ArnEquals" = {"aws:SourceArn" = concat(values(aws_cloudwatch_event_rule.tamper)[*].arn, values(aws_cloudwatch_event_rule.tamper_attempt)[*].arn, values(aws_cloudwatch_event_rule.delivery)[*].arn, values(aws_cloudwatch_event_rule.self)[*].arn, values(aws_cloudwatch_event_rule.report)[*].arn)}}}]})}';
-    const problems = preflight(stackOf({ aws_cloudwatch_event_rule: rules, aws_iam_role: { eventbridge_slack: { name: "trailguard-eventbridge-slack", assume_role_policy: trust } } }), "ap-northeast-3");
+    const problems = preflight(stackOf({ aws_cloudwatch_event_rule: rules, aws_iam_role: { eventbridge_slack: { name: "trailguard-eventbridge-slack", assume_role_policy: trust } } }), { longestRegion: "ap-northeast-3" });
     expect(problems.map((p) => [p.address, p.quota.name, p.quota.limit])).toEqual([["aws_iam_role.eventbridge_slack", "IAM role trust policy", 2048]]);
     // 85 ARNs of 59 + name characters, quoted and separated: 17 x 348, plus the statement around them.
     expect(problems[0].measured).toBe(6094);
@@ -112,7 +119,7 @@ describe("preflight on real configs", () => {
     ["every detection family, 34 regions", { ...CHANNEL_CONFIG, regions: [...KNOWN_REGIONS], detections: { include: ["trail", "delivery", "self", "adjacent"] } }],
   ] as [string, TrailguardConfigInput][])("%s fits every quota", (_label, config) => {
     const stack = synthStack(config);
-    expect(preflight(stack, "ap-northeast-3")).toEqual([]);
+    expect(preflight(stack, { longestRegion: "ap-northeast-3" })).toEqual([]);
   });
 
   test("51 tags (50 configured + ManagedBy) fail synth with the quota, and nothing is written", () => {

@@ -388,8 +388,8 @@ describe("remediation", () => {
   test("the self-check's settings name every hub rule with its targets, the edges, the queue and the topic", () => {
     const env = r("aws_lambda_function", "heartbeat").environment.variables;
     // What Terraform's jsonencode gives the Lambda (local.regions filled in).
-    expect(env.TRAILGUARD_SELFCHECK).toContain('"regions" = local.regions');
-    expect(JSON.parse(new WorstCase(rem, "us-east-1").template(env.TRAILGUARD_SELFCHECK) as string)).toEqual({
+    expect(env.TRAILGUARD_SELFCHECK).toContain('"regions":${jsonencode(local.regions)}');
+    expect(JSON.parse(new WorstCase(rem, { longestRegion: "us-east-1" }).template(env.TRAILGUARD_SELFCHECK) as string)).toEqual({
       hubBus: "trailguard",
       hubRules: {
         "trailguard-cloudtrail-tamper": ["slack", "remediate"],
@@ -413,7 +413,7 @@ describe("remediation", () => {
   test("webhook mode: the self-check checks the destination's host only, and its settings hold no URL", () => {
     const hook = synthStack({ ...WEBHOOK_CONFIG, trails: CONFIG.trails });
     const env = hook.resource.aws_lambda_function.heartbeat.environment.variables.TRAILGUARD_SELFCHECK;
-    expect(JSON.parse(new WorstCase(hook, "us-east-1").template(env) as string).endpoint).toEqual({ startsWith: "https://hooks.slack.com/" });
+    expect(JSON.parse(new WorstCase(hook, { longestRegion: "us-east-1" }).template(env) as string).endpoint).toEqual({ startsWith: "https://hooks.slack.com/" });
     expect(env).not.toContain("var.");
   });
 

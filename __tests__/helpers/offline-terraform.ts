@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -28,30 +28,39 @@ export interface TfResult {
   readonly stderr: string;
 }
 
+/** The provider settings that let the v5 provider plan without AWS. */
+const OFFLINE_PROVIDER = { skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true };
+
+/** A Terraform JSON configuration as the v5 mirror can plan it: the version pinned, no `region` arguments. */
+function forTheMirror(stack: Record<string, any>): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  stack.terraform.required_providers.aws.version = MIRROR_AWS_VERSION;
+  for (const byName of Object.values<Record<string, Record<string, unknown>>>(stack.resource)) {
+    for (const body of Object.values(byName)) delete body.region;
+  }
+  return stack;
+}
+
 export class OfflineTerraform {
   readonly dir: string;
   private readonly env: NodeJS.ProcessEnv;
 
   /** Copy the stack of `cdkTfJson` (its assets too) into a temp dir, adapted to the v5 mirror. */
-  constructor(cdkTfJson: string) {
-    this.dir = mkdtempSync(join(tmpdir(), "tg-tf-"));
-    cpSync(dirname(cdkTfJson), this.dir, { recursive: true });
-    rmSync(join(this.dir, "cdk.tf.json"));
-    const stack = JSON.parse(readFileSync(cdkTfJson, "utf8"));
-    stack.terraform.required_providers.aws.version = MIRROR_AWS_VERSION;
-    delete stack.terraform.backend; // local state in the temp dir
-    delete stack.terraform.cloud;
-    for (const byName of Object.values<Record<string, Record<string, unknown>>>(stack.resource)) {
-      for (const body of Object.values(byName)) delete body.region;
+  constructor(cdkTfJson: string);
+  /** Terraform runs in `workdir` (already prepared). */
+  constructor(workdir: { readonly dir: string });
+  constructor(from: string | { readonly dir: string }) {
+    if (typeof from === "object") {
+      this.dir = from.dir;
+    } else {
+      this.dir = mkdtempSync(join(tmpdir(), "tg-tf-"));
+      cpSync(dirname(from), this.dir, { recursive: true });
+      rmSync(join(this.dir, "cdk.tf.json"));
+      const stack = forTheMirror(JSON.parse(readFileSync(from, "utf8")));
+      delete stack.terraform.backend; // local state in the temp dir
+      delete stack.terraform.cloud;
+      for (const provider of stack.provider.aws) Object.assign(provider, OFFLINE_PROVIDER);
+      writeFileSync(join(this.dir, "main.tf.json"), JSON.stringify(stack, null, 2));
     }
-    for (const provider of stack.provider.aws) {
-      Object.assign(provider, {
-        skip_credentials_validation: true,
-        skip_requesting_account_id: true,
-        skip_metadata_api_check: true,
-      });
-    }
-    writeFileSync(join(this.dir, "main.tf.json"), JSON.stringify(stack, null, 2));
     const cliConfig = join(this.dir, "offline.tfrc");
     writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path = "${PLUGIN_MIRROR}"\n  }\n}\n`);
     this.env = {
@@ -80,4 +89,24 @@ export class OfflineTerraform {
     if (r.status !== 0) throw new Error(`terraform ${args.join(" ")} failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
     return r.stdout;
   }
+}
+
+/**
+ * A root configuration that calls the module, laid out as in the repository (`examples/<name>` beside
+ * `terraform/`) in a temp dir, both adapted to the v5 mirror; the root's provider gets the offline
+ * settings from an override file, so its own .tf is planned as written. Terraform runs in the root.
+ */
+export function offlineModuleExample(repo: string, example: string, moduleDir = join(repo, "terraform")): OfflineTerraform {
+  const top = mkdtempSync(join(tmpdir(), "tg-module-"));
+  cpSync(moduleDir, join(top, "terraform"), { recursive: true });
+  const main = join(top, "terraform", "main.tf.json");
+  writeFileSync(main, JSON.stringify(forTheMirror(JSON.parse(readFileSync(main, "utf8"))), null, 2));
+  const root = join(top, "examples", example);
+  cpSync(join(repo, "examples", example), root, { recursive: true });
+  for (const f of readdirSync(root).filter((f) => f.endsWith(".tf"))) {
+    writeFileSync(join(root, f), readFileSync(join(root, f), "utf8").replace(/version\s*=\s*"~> 6\.0"/g, `version = "${MIRROR_AWS_VERSION}"`));
+  }
+  const settings = Object.entries(OFFLINE_PROVIDER).map(([k, v]) => `  ${k} = ${v}`).join("\n");
+  writeFileSync(join(root, "offline_override.tf"), `provider "aws" {\n${settings}\n}\n`);
+  return new OfflineTerraform({ dir: root });
 }

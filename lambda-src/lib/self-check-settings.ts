@@ -60,7 +60,9 @@ export function parseSelfCheckSettings(json: string | undefined): SelfCheckSetti
   if (!isStringList(v.regions)) fail("regions must be a list of regions");
   const e = v.endpoint;
   if (!(typeof e?.equals === "string" || typeof e?.startsWith === "string")) fail("endpoint must have equals or startsWith");
-  return v as SelfCheckSettings;
+  // The Terraform module picks the endpoint at plan and writes the other field as null.
+  const endpoint = typeof e.equals === "string" ? { equals: e.equals } : { startsWith: e.startsWith };
+  return { ...v, endpoint } as SelfCheckSettings;
 }
 
 /** The regions an edge rule is in. */

@@ -50,6 +50,11 @@ function req<T>(ok: boolean, value: T, what: string): T {
   return value;
 }
 
+/** The object without its null-valued fields. */
+function withoutNulls(o: Record<string, unknown>): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return Object.fromEntries(Object.entries(o).filter(([, value]) => value !== null));
+}
+
 export function parseSettings(json: string | undefined): RemediationSettings {
   const raw = req(json !== undefined && json !== "", json as string, "is not set");
   let v: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -60,9 +65,11 @@ export function parseSettings(json: string | undefined): RemediationSettings {
   }
   req(v !== null && typeof v === "object", v, "must be an object");
   const mode = req(["enforce", "dry-run", "off"].includes(v.mode), v.mode as RemediationMode, "mode must be enforce, dry-run or off");
-  const trails = req(Array.isArray(v.trails), v.trails as unknown[], "trails must be a list").map((t: any, i: number) => {
+  const trails = req(Array.isArray(v.trails), v.trails as unknown[], "trails must be a list").map((item: any, i: number) => {
     const at = `trails[${i}]`;
-    req(t !== null && typeof t === "object", t, `${at} must be an object`);
+    req(item !== null && typeof item === "object", item, `${at} must be an object`);
+    // The Terraform module writes an unset optional attribute as null (jsonencode of its `trails` variable).
+    const t = withoutNulls(item);
     for (const k of ["name", "homeRegion", "s3Bucket"]) req(typeof t[k] === "string" && t[k] !== "", 0, `${at}.${k} must be a string`);
     for (const k of ["multiRegion", "includeGlobalEvents", "logFileValidation"]) req(typeof t[k] === "boolean", 0, `${at}.${k} must be true or false`);
     for (const k of ["s3KeyPrefix", "kmsKeyId", "cloudWatchLogGroup", "cloudWatchLogsRoleArn"]) req(t[k] === undefined || typeof t[k] === "string", 0, `${at}.${k} must be a string`);
@@ -77,6 +84,6 @@ export function parseSettings(json: string | undefined): RemediationSettings {
     recreateDeletedTrails: req(typeof v.recreateDeletedTrails === "boolean", v.recreateDeletedTrails, "recreateDeletedTrails must be true or false"),
     trails,
     reportEventBus: req(typeof v.reportEventBus === "string" && v.reportEventBus !== "", v.reportEventBus, "reportEventBus must be a bus name"),
-    slackChannel: req(v.slackChannel === undefined || typeof v.slackChannel === "string", v.slackChannel, "slackChannel must be a string"),
+    slackChannel: req(v.slackChannel == null || typeof v.slackChannel === "string", v.slackChannel ?? undefined, "slackChannel must be a string"),
   };
 }

@@ -16,16 +16,33 @@ const region = z.string().refine((r) => KNOWN_REGIONS.includes(r), {
 });
 
 /**
- * Slack channel as chat.postMessage accepts it: a conversation ID (C…, G…) or "#name".
- * The value is pasted into the EventBridge input template, so only these characters are allowed.
+ * Every string format of the config, with its message: the zod schema below and the generated module's
+ * validation blocks (terraform-module/variables.ts) check the same patterns, so the two doors cannot drift.
+ * Terraform's regex() is RE2: these use no lookaround and no backreference.
  */
-const SLACK_CHANNEL = /^(?:[CG][A-Z0-9]{2,}|#[a-z0-9][a-z0-9._-]{0,79})$/;
+export const FORMATS = {
+  /** Slack channel as chat.postMessage accepts it: a conversation ID (C…, G…) or "#name". Pasted into the input template, so only these characters. */
+  slackChannel: { pattern: /^(?:[CG][A-Z0-9]{2,}|#[a-z0-9][a-z0-9._-]{0,79})$/, message: 'must be a Slack channel ID such as "C0123ABCD" or a name such as "#security-alerts"' },
+  // AWS tag rules: keys 1-128 chars, values 0-256, letters, digits, spaces and _ . : / = + - @
+  tagKey: { pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, message: "tag keys are 1-128 letters, digits, spaces and _ . : / = + - @" },
+  tagValue: { pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, message: "tag values are 0-256 letters, digits, spaces and _ . : / = + - @" },
+  trailName: { pattern: TRAIL_NAME, message: "must be a CloudTrail trail name (3-128 letters, digits, '.', '_', '-')" },
+  // S3 bucket names: 3-63 lowercase letters, digits, '.', '-'.
+  bucket: { pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, message: "must be an S3 bucket name" },
+  s3KeyPrefix: { pattern: /^[A-Za-z0-9!_.*'()/-]{0,200}$/, message: "must be an S3 key prefix (at most 200 characters)" },
+  kmsKeyArn: { pattern: /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, message: "must be a KMS key ARN (arn:aws:kms:region:account:key/id)" },
+  logGroup: { pattern: /^[A-Za-z0-9._\/#-]{1,512}$/, message: "must be a CloudWatch Logs group name" },
+  roleArn: { pattern: /^arn:aws:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, message: "must be an IAM role ARN" },
+  namePrefix: { pattern: /^[a-z][a-z0-9-]{0,22}$/, message: "must be 1-23 lowercase letters, digits or '-', starting with a letter" },
+  email: { pattern: /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$/, message: "must be an email address" },
+} as const;
+
 
 const slack = z
   .strictObject({
     channel: z
       .string()
-      .regex(SLACK_CHANNEL, 'must be a Slack channel ID such as "C0123ABCD" or a name such as "#security-alerts"')
+      .regex(FORMATS.slackChannel.pattern, FORMATS.slackChannel.message)
       .optional()
       .meta({
         description:
@@ -41,45 +58,36 @@ const slack = z
   })
   .meta({ description: "Where alerts go: exactly one of `channel` or `incomingWebhook`." });
 
-// AWS tag rules: keys 1-128 chars, values 0-256, letters, digits, spaces and _ . : / = + - @
-const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-const tags = z.record(
-  z.string().min(1).max(128).regex(TAG_CHARS, "tag keys may use letters, digits, spaces and _ . : / = + - @"),
-  z.string().max(256).regex(TAG_CHARS, "tag values may use letters, digits, spaces and _ . : / = + - @"),
-);
-
-// S3 bucket names: 3-63 lowercase letters, digits, '.', '-'.
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const KMS_KEY_ARN = /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const tags = z.record(z.string().regex(FORMATS.tagKey.pattern, FORMATS.tagKey.message), z.string().regex(FORMATS.tagValue.pattern, FORMATS.tagValue.message));
 // CloudWatch Logs PutRetentionPolicy accepts only these values.
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 const knownGoodTrail = z
   .strictObject({
-    name: z.string().regex(TRAIL_NAME, "must be a CloudTrail trail name (3-128 letters, digits, '.', '_', '-')").meta({
+    name: z.string().regex(FORMATS.trailName.pattern, FORMATS.trailName.message).meta({
       description: "Trail name (not ARN).",
     }),
     homeRegion: region.optional().meta({ description: "The trail's home region.", defaultText: "the config's homeRegion" }),
     multiRegion: z.boolean().default(true).meta({ description: "Known-good IsMultiRegionTrail." }),
     includeGlobalEvents: z.boolean().default(true).meta({ description: "Known-good IncludeGlobalServiceEvents." }),
     logFileValidation: z.boolean().default(true).meta({ description: "Known-good LogFileValidationEnabled." }),
-    s3Bucket: z.string().regex(BUCKET, "must be an S3 bucket name").meta({ description: "Bucket the trail delivers to." }),
-    s3KeyPrefix: z.string().max(200).regex(/^[A-Za-z0-9!_.*'()/-]*$/, "must be an S3 key prefix").optional().meta({
+    s3Bucket: z.string().regex(FORMATS.bucket.pattern, FORMATS.bucket.message).meta({ description: "Bucket the trail delivers to." }),
+    s3KeyPrefix: z.string().regex(FORMATS.s3KeyPrefix.pattern, FORMATS.s3KeyPrefix.message).optional().meta({
       description: "Key prefix; restored when set.",
       defaultText: "not checked",
     }),
-    kmsKeyId: z.string().regex(KMS_KEY_ARN, "must be a KMS key ARN (arn:aws:kms:region:account:key/id)").optional().meta({
+    kmsKeyId: z.string().regex(FORMATS.kmsKeyArn.pattern, FORMATS.kmsKeyArn.message).optional().meta({
       description: "KMS key ARN the trail encrypts with; a removed or swapped key is put back.",
       defaultText: "not checked",
     }),
     managementEvents: z.literal("All").default("All").meta({ description: "Event selectors must record all management events." }),
-    cloudWatchLogGroup: z.string().regex(/^[A-Za-z0-9._\/#-]{1,512}$/, "must be a CloudWatch Logs group name").optional().meta({
+    cloudWatchLogGroup: z.string().regex(FORMATS.logGroup.pattern, FORMATS.logGroup.message).optional().meta({
       description: "Log group the trail delivers to; the delivery-path detection watches it, and remediation restores delivery to it when `cloudWatchLogsRoleArn` is set too.",
       defaultText: "none",
     }),
     cloudWatchLogsRoleArn: z
       .string()
-      .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, "must be an IAM role ARN")
+      .regex(FORMATS.roleArn.pattern, FORMATS.roleArn.message)
       .optional()
       .meta({ description: "The role CloudTrail delivers to the log group with; remediation may pass it (iam:PassRole) to restore delivery.", defaultText: "not restored" }),
     organizationTrail: z.boolean().optional().meta({ description: "Known-good IsOrganizationTrail; restored when set.", defaultText: "not checked" }),
@@ -174,7 +182,7 @@ export const configSchema = z
     slack,
     namePrefix: z
       .string()
-      .regex(/^[a-z][a-z0-9-]{0,22}$/, "must be 1-23 lowercase letters, digits or '-', starting with a letter")
+      .regex(FORMATS.namePrefix.pattern, FORMATS.namePrefix.message)
       .default("trailguard")
       .meta({ description: "Prefix of every resource name, so two stacks can share an account." }),
     terraformCloud: z
@@ -222,7 +230,7 @@ export const configSchema = z
       .strictObject({
         email: z
           .string()
-          .regex(/^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$/, "must be an email address")
+          .regex(FORMATS.email.pattern, FORMATS.email.message)
           .optional()
           .meta({ description: "Subscribe this address to the alarm topic (SNS sends a confirmation link first).", defaultText: "no subscription" }),
       })

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm, KmsKey, SnsTopic, SnsTopicPolicy, SnsTopicSubscription } from "../aws";
-import { Fn } from "../cdk";
+import { Fn, ref, Token } from "../cdk";
 import { alarmTopicKeyPolicy, alarmTopicPolicy } from "../iam/alarm-topic";
 import type { Home } from "./regional";
 
@@ -9,8 +9,11 @@ export interface AlarmTopicProps {
   readonly namePrefix: string;
   /** The account ID (a Terraform expression). */
   readonly account: string;
-  /** Subscribe this address (SNS asks it to confirm). */
-  readonly email?: string;
+  /**
+   * Subscribe this address (SNS asks it to confirm); `{ hcl }`: the generated module's variable, whose
+   * subscription exists when the value is not null.
+   */
+  readonly email?: string | { readonly hcl: string };
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -78,9 +81,14 @@ export class AlarmTopic extends Construct {
       "alarms",
     );
     if (props.email) {
-      new SnsTopicSubscription(this, "email", { region: home.region, topicArn: this.topic.arn, protocol: "email", endpoint: props.email }).overrideLogicalId(
-        "alarms_email",
-      );
+      const variable = typeof props.email === "object" ? props.email.hcl : undefined;
+      new SnsTopicSubscription(this, "email", {
+        region: home.region,
+        count: variable ? Token.asNumber(ref(`${variable} == null ? 0 : 1`)) : undefined,
+        topicArn: this.topic.arn,
+        protocol: "email",
+        endpoint: variable ? Token.asString(ref(variable)) : (props.email as string),
+      }).overrideLogicalId("alarms_email");
     }
   }
 

@@ -3,6 +3,7 @@ import { CloudwatchEventRule, CloudwatchEventTarget } from "../aws";
 import type { PatternObject } from "../detections";
 import type { InputTransformer } from "../messages";
 import { hclLiteral } from "./hcl";
+import { jsonWithTerraform } from "../terraform-json";
 import type { Placement } from "./regional";
 
 export interface EventRuleProps {
@@ -62,7 +63,7 @@ export class EventRule extends Construct {
       name: props.ruleName,
       description: props.description,
       eventBusName: props.eventBusName,
-      eventPattern: props.pattern && hclLiteral(JSON.stringify(props.pattern)),
+      eventPattern: props.pattern && hclLiteral(jsonWithTerraform(props.pattern)),
       scheduleExpression: props.scheduleExpression,
       state: "ENABLED",
       tags: { ...props.tags },

@@ -33,14 +33,17 @@ export class Regions implements Placement {
   readonly iterator: ListTerraformIterator;
   /** `local.regions`, as a list expression. */
   readonly list: string[];
-  /** The region codes, as configured. */
+  /** The region codes, as configured; in the generated module, `local.<localName>` (known at plan). */
   readonly names: readonly string[];
 
-  /** `localName`: the Terraform local that lists the regions (`regions`, or `global_regions` for us-east-1). */
-  constructor(scope: Construct, regions: readonly string[], localName = "regions") {
-    const local = new TerraformLocal(scope, localName, [...regions]);
+  /**
+   * `localName`: the Terraform local that lists the regions (`regions`, or `global_regions` for us-east-1).
+   * `regions` is a list, or HCL that Terraform evaluates (the module's `var.regions`).
+   */
+  constructor(scope: Construct, regions: readonly string[] | { readonly hcl: string }, localName = "regions") {
+    const local = new TerraformLocal(scope, localName, "hcl" in regions ? ref(regions.hcl) : [...regions]);
     local.overrideLogicalId(localName);
-    this.names = [...regions];
+    this.names = "hcl" in regions ? local.asList : [...regions];
     this.list = local.asList;
     this.iterator = TerraformIterator.fromList(local.asList);
   }

@@ -3,14 +3,18 @@ import type { LambdaName } from "../../lambda-src/handlers";
 import { SETTINGS_ENV } from "../../lambda-src/lib/settings";
 import { REPORT_SOURCE, trailArn } from "../../lambda-src/lib/contract";
 import { CloudwatchLogGroup, IamRole, LambdaFunction, LambdaFunctionEventInvokeConfig, LambdaPermission } from "../aws";
-import { AssetType, Fn, Lazy, TerraformAsset } from "../cdk";
+import { AssetType, Fn, Lazy, ref, TerraformAsset, Token } from "../cdk";
 import type { TrailguardConfig } from "../config";
 import { lambdaTrustPolicy, policyOf, remediationPolicy, SelfCheckPolicyProps, selfCheckStatements } from "../iam/remediation-role";
 import { remediationSettings } from "../remediation/settings";
-import { SELF_CHECK_ENV, type SelfCheckSettings } from "../../lambda-src/lib/self-check-settings";
+import { SELF_CHECK_ENV } from "../../lambda-src/lib/self-check-settings";
+import type { SelfCheckSettingsAtSynth } from "../remediation/self-check";
 import { EventRule } from "./event-rule";
 import type { Home } from "./regional";
 import { Role } from "./role";
+import type { TrailLocals } from "./trail-locals";
+import type { PolicyDocument } from "../iam/policy";
+import { jsonWithTerraform, TerraformJson } from "../terraform-json";
 
 export interface RemediationProps {
   readonly home: Home;
@@ -27,8 +31,21 @@ export interface RemediationProps {
    * The heartbeat's self-check: what to verify (read once every rule and target exists) and the ARNs its
    * role may read and publish to.
    */
-  readonly selfCheck: { readonly settings: () => SelfCheckSettings; readonly access: SelfCheckPolicyProps };
+  readonly selfCheck: { readonly settings: () => SelfCheckSettingsAtSynth; readonly access: SelfCheckPolicyProps };
   readonly tags: Readonly<Record<string, string>>;
+  /** The generated module's inputs, decided at plan instead of synth. */
+  readonly terraform?: RemediationVariables;
+}
+
+/** What the generated module decides at plan: HCL of its variables, and its trails as locals. */
+export interface RemediationVariables {
+  /** `var.remediation_mode`: "enforce" or "dry-run"; both policies are written and Terraform picks one. */
+  readonly mode: string;
+  /** `var.slack_channel` (null: the incoming webhook). */
+  readonly slackChannel: string;
+  readonly trails: TrailLocals;
+  /** The packages are module files (`${path.module}/lambda/<name>.zip`), not assets copied at synth. */
+  readonly bundlesAreModuleFiles: true;
 }
 
 // Small and short: the handler makes a handful of API calls. arm64 costs less for the same work.
@@ -59,19 +76,35 @@ export class Remediation extends Construct {
     if (mode === "off") throw new Error("Remediation is not built when remediation.mode is off");
 
     const logGroupArn = (fn: LambdaName) => `arn:aws:logs:${home.region}:${account}:log-group:/aws/lambda/${prefix}-${fn}:*`;
-    const trailPolicy = (fn: LambdaName) =>
+    const tf = props.terraform;
+    // `account` is a Terraform expression: the account is known only at apply.
+    const trailArns = tf ? tf.trails.trailArns("local.account_id") : config.trails.map((t) => trailArn(t.homeRegion, account, t.name));
+    const cloudWatchLogsRoleArns = tf
+      ? tf.trails.logDeliveryRoleArns("local.account_id")
+      : [...new Set(config.trails.flatMap((t) => (t.cloudWatchLogGroup && t.cloudWatchLogsRoleArn ? [t.cloudWatchLogsRoleArn] : [])))];
+    const trailStatements = (fn: LambdaName, m: Exclude<typeof mode, "off">) =>
       remediationPolicy({
-        mode,
+        mode: m,
         recreateDeletedTrails: config.remediation.recreateDeletedTrails,
-        // `account` is a Terraform expression: the account is known only at apply.
-        trailArns: config.trails.map((t) => trailArn(t.homeRegion, account, t.name)),
+        trailArns,
         anyTrailArn: config.remediation.unlistedTrails === "restart" ? `arn:aws:cloudtrail:*:${account}:trail/*` : undefined,
         reportSource: REPORT_SOURCE,
-        cloudWatchLogsRoleArns: [...new Set(config.trails.flatMap((t) => (t.cloudWatchLogGroup && t.cloudWatchLogsRoleArn ? [t.cloudWatchLogsRoleArn] : [])))],
+        cloudWatchLogsRoleArns,
         eventBusArns: [props.hubBus.arn],
         logGroupArns: [logGroupArn(fn)],
         failureQueueArns: [props.deadLetterQueueArn],
-      });
+      }).Statement;
+    /** The role's policy; in the module, both modes' documents, picked at plan by `var.remediation_mode`. */
+    const trailPolicy = (fn: LambdaName, extra: PolicyDocument["Statement"] = []): PolicyDocument | string =>
+      tf
+        ? Token.asString(
+            Fn.conditional(
+              ref(`${tf.mode} == "enforce"`),
+              Fn.jsonencode(policyOf([...trailStatements(fn, "enforce"), ...extra])),
+              Fn.jsonencode(policyOf([...trailStatements(fn, "dry-run"), ...extra])),
+            ),
+          )
+        : policyOf([...trailStatements(fn, mode as Exclude<typeof mode, "off">), ...extra]);
     this.role = new Role(this, "role", {
       logicalName: "remediation",
       name: `${prefix}-remediation`,
@@ -87,14 +120,14 @@ export class Remediation extends Construct {
       description: "trailguard: lets the heartbeat check and restore the listed trails, and check the alert path",
       trust: lambdaTrustPolicy(),
       policyName: "check-trails-and-alert-path",
-      policy: policyOf([...trailPolicy("heartbeat").Statement, ...selfCheckStatements(props.selfCheck.access)]),
+      policy: trailPolicy("heartbeat", selfCheckStatements(props.selfCheck.access)),
       tags,
     }).role;
 
     this.remediate = this.lambda("remediate", "trailguard: restores CloudTrail logging and known-good trail settings, then reports", this.role);
-    // Read when the stack is synthesized, after every rule and target exists. jsonencode, so the region list
-    // is `local.regions` and not a second copy of it.
-    const selfCheck = Lazy.stringValue({ produce: () => Fn.jsonencode(props.selfCheck.settings()) });
+    // Read when the stack is synthesized, after every rule and target exists. The region list is
+    // `jsonencode(local.regions)`, not a second copy of it.
+    const selfCheck = Lazy.stringValue({ produce: () => jsonWithTerraform(props.selfCheck.settings()) });
     this.heartbeat = this.lambda("heartbeat", "trailguard: checks the listed trails and the alert path on a schedule", this.heartbeatRole, {
       [SELF_CHECK_ENV]: selfCheck,
     });
@@ -125,17 +158,26 @@ export class Remediation extends Construct {
       tags: { ...tags },
     });
     logs.overrideLogicalId(name);
-    const asset = new TerraformAsset(this, `${name}_code`, { path: this.props.bundles[name], type: AssetType.FILE });
+    const tf = this.props.terraform;
+    const code = tf ? this.props.bundles[name] : new TerraformAsset(this, `${name}_code`, { path: this.props.bundles[name], type: AssetType.FILE }).path;
     const settings = remediationSettings(config, this.props.hubBus.name);
+    const settingsJson = tf
+      ? jsonWithTerraform({
+          ...settings,
+          mode: Token.asString(ref(tf.mode)),
+          slackChannel: new TerraformJson(Token.asString(ref(`jsonencode(${tf.slackChannel})`))),
+          trails: tf.trails.settings,
+        })
+      : JSON.stringify(settings);
     const fn = new LambdaFunction(this, name, {
       ...functionDefaults(),
       region: home.region,
       functionName: `${prefix}-${name}`,
       description,
       role: role.arn,
-      filename: asset.path,
-      sourceCodeHash: Fn.filebase64sha256(asset.path),
-      environment: { variables: { [SETTINGS_ENV]: JSON.stringify(settings), ...extraEnv, LOG_LEVEL: config.remediation.logLevel, NODE_OPTIONS: "--enable-source-maps" } },
+      filename: code,
+      sourceCodeHash: Fn.filebase64sha256(code),
+      environment: { variables: { [SETTINGS_ENV]: settingsJson, ...extraEnv, LOG_LEVEL: config.remediation.logLevel, NODE_OPTIONS: "--enable-source-maps" } },
       // One remediate at a time: a burst of tamper events is one incident, with one report.
       reservedConcurrentExecutions: name === "remediate" ? (config.remediation.reservedConcurrency ?? undefined) : undefined,
       loggingConfig: { logFormat: "Text", logGroup: logs.name },

@@ -12,7 +12,8 @@ export interface RoleProps {
   readonly trust: PolicyDocument;
   /** Name of the one inline policy. */
   readonly policyName: string;
-  readonly policy: PolicyDocument;
+  /** The document, or its JSON already rendered (the module's choice between two documents at plan). */
+  readonly policy: PolicyDocument | string;
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -33,7 +34,7 @@ export class Role extends Construct {
     this.policy = new IamRolePolicy(this, "policy", {
       name: props.policyName,
       role: this.role.id,
-      policy: Fn.jsonencode(props.policy),
+      policy: typeof props.policy === "string" ? props.policy : Fn.jsonencode(props.policy),
     });
     this.policy.overrideLogicalId(props.logicalName);
   }

@@ -1,13 +1,24 @@
 import { Construct } from "constructs";
 import { CloudwatchEventApiDestination, CloudwatchEventConnection } from "../aws";
-import { TerraformVariable } from "../cdk";
+import { ref, TerraformVariable, Token } from "../cdk";
 import type { TrailguardConfig } from "../config";
 import type { Home } from "./regional";
 
 export interface SlackDestinationProps {
   readonly home: Home;
-  readonly slack: TrailguardConfig["slack"];
+  /** The config's Slack mode: the one variable it needs is declared here. */
+  readonly slack: TrailguardConfig["slack"] | SlackVariables;
   readonly namePrefix: string;
+}
+
+/**
+ * The generated module's Slack variables, as HCL (`var.slack_channel`, ...): the mode is chosen at plan,
+ * chat.postMessage when the channel is set, the incoming webhook when it is null.
+ */
+export interface SlackVariables {
+  readonly channel: string;
+  readonly token: string;
+  readonly webhookUrl: string;
 }
 
 /** chat.postMessage: the channel goes in the body, the bot token in the Authorization header. */
@@ -21,12 +32,16 @@ export const SLACK_POST_MESSAGE_URL = "https://slack.com/api/chat.postMessage";
 export class SlackDestination extends Construct {
   readonly connection: CloudwatchEventConnection;
   readonly apiDestination: CloudwatchEventApiDestination;
-  /** The Terraform variable holding the secret: `slack_token` or `slack_webhook_url`. */
-  readonly secret: TerraformVariable;
+  /** The Terraform variable holding the secret: `slack_token` or `slack_webhook_url` (none: the module declares both). */
+  readonly secret?: TerraformVariable;
 
   constructor(scope: Construct, id: string, props: SlackDestinationProps) {
     super(scope, id);
     const { home } = props;
+    if ("token" in props.slack) {
+      [this.connection, this.apiDestination] = this.eitherMode(props, props.slack);
+      return;
+    }
     const webhook = props.slack.incomingWebhook === true;
 
     this.secret = webhook
@@ -86,5 +101,47 @@ export class SlackDestination extends Construct {
         : undefined,
     });
     this.apiDestination.overrideLogicalId("slack");
+  }
+
+  /** Both modes, picked at plan by whether the channel is null; the secrets are checked by preconditions. */
+  private eitherMode(props: SlackDestinationProps, v: SlackVariables): [CloudwatchEventConnection, CloudwatchEventApiDestination] {
+    const hcl = (e: string) => Token.asString(ref(e));
+    const webhook = `${v.channel} == null`;
+    const connection = new CloudwatchEventConnection(this, "connection", {
+      region: props.home.region,
+      name: `${props.namePrefix}-slack`,
+      description: "trailguard: Slack, a bot token for chat.postMessage or an incoming webhook (whose URL is the secret)",
+      authorizationType: "API_KEY",
+      authParameters: {
+        apiKey: {
+          key: hcl(`${webhook} ? "X-Trailguard-Source" : "Authorization"`),
+          value: hcl(`${webhook} ? "trailguard" : "Bearer \${${v.token}}"`),
+        },
+      },
+    });
+    connection.overrideLogicalId("slack");
+    // Not variable `validation` blocks: Terraform 1.11 prints a variable's value in a failed validation's
+    // diagnostic even when it is sensitive; a precondition names no value. Each condition guards its null.
+    const precondition = [
+      { condition: hcl(`${v.channel} != null || ${v.webhookUrl} != null`), errorMessage: "Set slack_channel (and slack_token) for chat.postMessage, or slack_webhook_url for an incoming webhook." },
+      { condition: hcl(`${v.channel} == null || ${v.webhookUrl} == null`), errorMessage: "Set slack_channel or slack_webhook_url, not both: the webhook posts to its own channel." },
+      { condition: hcl(`${webhook} ? true : ${v.token} != null`), errorMessage: "slack_channel is set, so slack_token (a bot token with chat:write) is needed too." },
+      {
+        condition: hcl(`${v.webhookUrl} == null ? true : startswith(${v.webhookUrl}, "https://")`),
+        errorMessage: "slack_webhook_url must be an https:// URL (its value is not shown: it is a secret).",
+      },
+    ];
+    const apiDestination = new CloudwatchEventApiDestination(this, "api_destination", {
+      region: props.home.region,
+      name: `${props.namePrefix}-slack`,
+      description: "trailguard: Slack (chat.postMessage, or the incoming webhook)",
+      connectionArn: connection.arn,
+      httpMethod: "POST",
+      invocationEndpoint: hcl(`${webhook} ? ${v.webhookUrl} : "${SLACK_POST_MESSAGE_URL}"`),
+      invocationRateLimitPerSecond: 1,
+      lifecycle: { precondition },
+    });
+    apiDestination.overrideLogicalId("slack");
+    return [connection, apiDestination];
   }
 }

@@ -26,29 +26,7 @@ export class TrailguardStack extends TerraformStack {
     const config = parseConfig(props.config, `the config of ${id}`);
     this.backend(config);
     const tg = (this.trailguard = new Trailguard(this, "trailguard", { ...props, config }));
-
-    const output = (name: string, value: unknown, description: string) =>
-      new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
-    output("trailguard_regions", config.regions, "Regions with edge rules.");
-    output("trailguard_hub_event_bus_arn", tg.hubBusArn, "The hub event bus, in the home region.");
-    output("trailguard_edge_rule_arns", tg.edgeRuleArnsByRegion, "ARN of the edge rule, keyed by region.");
-    output(
-      "trailguard_detection_rule_arns",
-      Object.fromEntries(tg.hubRules.map(({ rule }) => [rule.props.logicalName, rule.rule.arn])),
-      "ARN of every detection rule on the hub bus, keyed by rule.",
-    );
-    output("trailguard_tamper_rule_arn", tg.tamperRule.rule.arn, "ARN of the hub rule for successful tamper calls.");
-    output("trailguard_api_destination_arn", tg.slack.apiDestination.arn, "ARN of the Slack API destination.");
-    output("trailguard_dead_letter_queue_urls", Regions.byRegion(tg.deadLetterQueue.queue, "url"), "Dead-letter queue for undelivered events, keyed by region.");
-    output("trailguard_alarm_topic_arn", tg.alarmTopicArn, "The encrypted SNS topic of alarms and self-protection alerts.");
-    output("trailguard_edge_role_arn", tg.edgeRole.role.arn, "IAM role the edge rules forward with.");
-    output("trailguard_eventbridge_role_arn", tg.slackRole.role.arn, "IAM role the hub's rules post to Slack with.");
-    if (tg.remediation) {
-      output("trailguard_remediate_function_arn", tg.remediation.remediate.arn, "Remediation Lambda, in the home region.");
-      output("trailguard_heartbeat_function_arn", tg.remediation.heartbeat.arn, "Heartbeat Lambda, in the home region.");
-      output("trailguard_remediation_role_arn", tg.remediation.role.arn, "IAM role of the remediate Lambda.");
-      output("trailguard_heartbeat_role_arn", tg.remediation.heartbeatRole.arn, "IAM role of the heartbeat Lambda (trail checks and the self-check).");
-    }
+    trailguardOutputs(this, tg, config.regions);
   }
 
   /** Things the user should know that do not stop synth (main.ts prints them). */
@@ -71,5 +49,31 @@ export class TrailguardStack extends TerraformStack {
     } else {
       new LocalBackend(this, { path: "terraform.tfstate" });
     }
+  }
+}
+
+/** The outputs of a stack that holds one {@link Trailguard} (this repository's stack and the generated module). */
+export function trailguardOutputs(scope: Construct, tg: Trailguard, regions: unknown): void {
+  const output = (name: string, value: unknown, description: string) =>
+    new TerraformOutput(scope, name, { value, description }).overrideLogicalId(name);
+  output("trailguard_regions", regions, "Regions with edge rules.");
+  output("trailguard_hub_event_bus_arn", tg.hubBusArn, "The hub event bus, in the home region.");
+  output("trailguard_edge_rule_arns", tg.edgeRuleArnsByRegion, "ARN of the edge rule, keyed by region.");
+  output(
+    "trailguard_detection_rule_arns",
+    Object.fromEntries(tg.hubRules.map(({ rule }) => [rule.props.logicalName, rule.rule.arn])),
+    "ARN of every detection rule on the hub bus, keyed by rule.",
+  );
+  output("trailguard_tamper_rule_arn", tg.tamperRule.rule.arn, "ARN of the hub rule for successful tamper calls.");
+  output("trailguard_api_destination_arn", tg.slack.apiDestination.arn, "ARN of the Slack API destination.");
+  output("trailguard_dead_letter_queue_urls", Regions.byRegion(tg.deadLetterQueue.queue, "url"), "Dead-letter queue for undelivered events, keyed by region.");
+  output("trailguard_alarm_topic_arn", tg.alarmTopicArn, "The encrypted SNS topic of alarms and self-protection alerts.");
+  output("trailguard_edge_role_arn", tg.edgeRole.role.arn, "IAM role the edge rules forward with.");
+  output("trailguard_eventbridge_role_arn", tg.slackRole.role.arn, "IAM role the hub's rules post to Slack with.");
+  if (tg.remediation) {
+    output("trailguard_remediate_function_arn", tg.remediation.remediate.arn, "Remediation Lambda, in the home region.");
+    output("trailguard_heartbeat_function_arn", tg.remediation.heartbeat.arn, "Heartbeat Lambda, in the home region.");
+    output("trailguard_remediation_role_arn", tg.remediation.role.arn, "IAM role of the remediate Lambda.");
+    output("trailguard_heartbeat_role_arn", tg.remediation.heartbeatRole.arn, "IAM role of the heartbeat Lambda (trail checks and the self-check).");
   }
 }

@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
 import type { LambdaName } from "../../lambda-src/handlers";
-import { Fn, type IResolvable, TerraformLocal, TerraformStack } from "../cdk";
+import { Fn, type IResolvable, ref, TerraformLocal, TerraformStack, Token } from "../cdk";
 import { shippedBundles } from "../lambda-bundles";
 import { parseConfig, type TrailguardConfig, type TrailguardConfigInput } from "../config";
-import { GLOBAL_EVENTS_REGION } from "../config/regions";
+import { GLOBAL_EVENTS_REGION, KNOWN_REGIONS } from "../config/regions";
 import {
   buildCatalog,
   CustomRule,
@@ -17,8 +17,9 @@ import {
   selectionWarnings,
 } from "../detections";
 import { eventBridgeTrustPolicy, invokeApiDestinationsPolicy, putEventsPolicy } from "../iam/eventbridge-role";
-import { AlertProps, alertTransformer, reportTransformer, snsAlertTransformer } from "../messages";
+import { AlertProps, alertTransformer, type InputTransformer, reportTransformer, snsAlertTransformer } from "../messages";
 import { describeProblem, preflight } from "../quotas";
+import type { Value } from "../quotas/worst-case";
 import { AlarmTopic } from "./alarm-topic";
 import { DeadLetterQueue } from "./dead-letter-queue";
 import { Edges } from "./edges";
@@ -27,8 +28,10 @@ import { HubBus } from "./hub-bus";
 import { Home, Regions } from "./regional";
 import { Remediation } from "./remediation";
 import { Role } from "./role";
-import { SLACK_POST_MESSAGE_URL, SlackDestination } from "./slack-destination";
-import { selfCheckSettings } from "../remediation/self-check";
+import { SLACK_POST_MESSAGE_URL, SlackDestination, type SlackVariables } from "./slack-destination";
+import { TrailLocals } from "./trail-locals";
+import { TerraformJson } from "../terraform-json";
+import { selfCheckSettings, WEBHOOK_URL_PREFIX } from "../remediation/self-check";
 import { EVERY_REGION, SELF_CHECK_METRIC } from "../../lambda-src/lib/self-check-settings";
 
 /** Tags every taggable resource carries, under the user's own. */
@@ -47,6 +50,33 @@ export interface TrailguardProps {
    * @default - the packages that ship with trailguard (`dist/lambda/<name>.zip`)
    */
   readonly bundles?: Readonly<Record<LambdaName, string>>;
+  /**
+   * Values Terraform decides at plan instead of the config, each as HCL (`var.regions`, ...): what the
+   * generated module (terraform/) passes from its variables. The config still decides the rest.
+   * @default - every value comes from the config
+   */
+  readonly terraformInputs?: TrailguardInputs;
+}
+
+/** HCL expressions standing in for config fields; see terraform-module/variables.ts for the variables. */
+export interface TrailguardInputs {
+  /** list(string) of regions. */
+  readonly regions: string;
+  readonly homeRegion: string;
+  readonly namePrefix: string;
+  /** map(string), merged over `ManagedBy = trailguard`. */
+  readonly tags: string;
+  readonly slack: SlackVariables;
+  /** string, or null for no subscription. */
+  readonly alarmEmail: string;
+  /** list of trail objects in snake_case. */
+  readonly trails: string;
+  /** "enforce" or "dry-run". */
+  readonly remediationMode: string;
+  /** For the quota preflight: each variable at the longest value its validation allows (`var.<name>`). */
+  readonly worstCase: Readonly<Record<string, Value>>;
+  /** Where each Lambda package is, as Terraform reads it (`${path.module}/lambda/<name>.zip`). */
+  readonly bundles: Readonly<Record<LambdaName, string>>;
 }
 
 /** A detection rule on the hub, with the group and outcome it alerts on. */
@@ -90,20 +120,22 @@ export class Trailguard extends Construct {
 
   constructor(scope: Construct, id: string, props: TrailguardProps) {
     super(scope, id);
-    const config = parseConfig(props.config, `the config of ${this.node.path}`);
+    const tf = props.terraformInputs;
+    const config = withInputs(parseConfig(props.config, `the config of ${this.node.path}`), tf);
     this.config = config;
     const prefix = config.namePrefix;
-    const tags = { ...BASE_TAGS, ...config.tags };
+    const tags = tf ? Token.asStringMap(Fn.merge([BASE_TAGS, ref(tf.tags)])) : { ...BASE_TAGS, ...config.tags };
     const remediate = config.remediation.mode !== "off";
-    const bundles = remediate ? (props.bundles ?? shippedBundles()) : undefined;
+    const bundles = remediate ? (tf?.bundles ?? props.bundles ?? shippedBundles()) : undefined;
+    const trailLocals = tf ? new TrailLocals(this, "trails", { trails: tf.trails, homeRegion: tf.homeRegion }) : undefined;
 
     // Detections: the catalog, filtered to this deployment's resources, selected, grouped into few rules.
     const catalog = buildCatalog(
       {
         namePrefix: prefix,
-        trailBuckets: [...new Set(config.trails.map((t) => t.s3Bucket))],
-        trailKeys: [...new Set(config.trails.flatMap((t) => (t.kmsKeyId ? [t.kmsKeyId] : [])))],
-        trailLogGroups: [...new Set(config.trails.flatMap((t) => (t.cloudWatchLogGroup ? [t.cloudWatchLogGroup] : [])))],
+        trailBuckets: trailLocals?.bucketFilter ?? [...new Set(config.trails.map((t) => t.s3Bucket))],
+        trailKeys: trailLocals?.keyFilter ?? [...new Set(config.trails.flatMap((t) => (t.kmsKeyId ? [t.kmsKeyId] : [])))],
+        trailLogGroups: trailLocals?.logGroupFilter ?? [...new Set(config.trails.flatMap((t) => (t.cloudWatchLogGroup ? [t.cloudWatchLogGroup] : [])))],
         minRetentionDays: config.delivery.minRetentionDays,
       },
       // The schema checked each `match` against EventBridge's filter syntax (patternProblems).
@@ -111,14 +143,14 @@ export class Trailguard extends Construct {
     );
     const groups = groupDetections(selectDetections(catalog, config.detections));
     const idle =
-      remediate && config.trails.length === 0 && config.remediation.unlistedTrails === "report"
+      remediate && !tf && config.trails.length === 0 && config.remediation.unlistedTrails === "report"
         ? ["remediation is on, but no trail is listed and remediation.unlistedTrails is \"report\": the Lambdas would never restore anything"]
         : [];
     this.warnings = [...selectionWarnings(groups, config.regions), ...idle];
     this.groups = groups.filter((g) => groupRegions(g, config.regions).length > 0);
 
     const home = (this.home = new Home(config.homeRegion));
-    const regions = (this.regions = new Regions(this, config.regions));
+    const regions = (this.regions = new Regions(this, tf ? { hcl: tf.regions } : config.regions));
     this.hub = new HubBus(this, "hub", { home, name: prefix, tags });
     // The account, read off an ARN this stack creates: no aws_caller_identity data source, so no API call
     // at plan (and the offline plan in the tests runs the stack as shipped).
@@ -126,7 +158,7 @@ export class Trailguard extends Construct {
     account.overrideLogicalId("account_id");
     const dlq = (this.deadLetterQueue = new DeadLetterQueue(this, "dlq", { regions, name: `${prefix}-dlq`, namePrefix: prefix, account: account.asString, tags }));
     const homeDlqArn = home.instanceOf(dlq.queue, "arn");
-    this.alarms = new AlarmTopic(this, "alarms", { home, namePrefix: prefix, account: account.asString, email: config.alarms.email, tags });
+    this.alarms = new AlarmTopic(this, "alarms", { home, namePrefix: prefix, account: account.asString, email: tf ? { hcl: tf.alarmEmail } : config.alarms.email, tags });
 
     // Edges.
     const edgeRole = (this.edgeRole = new Role(this, "edge_role", {
@@ -142,7 +174,10 @@ export class Trailguard extends Construct {
     const hasGlobal = config.regions.includes(GLOBAL_EVENTS_REGION);
     this.edges = new Edges(this, "edges", {
       regions,
-      globalRegions: hasGlobal && detections.some((d) => d.scope === "global") ? new Regions(this, [GLOBAL_EVENTS_REGION], "global_regions") : undefined,
+      globalRegions:
+        hasGlobal && detections.some((d) => d.scope === "global")
+          ? new Regions(this, tf ? { hcl: `setintersection(["${GLOBAL_EVENTS_REGION}"], local.regions)` } : [GLOBAL_EVENTS_REGION], "global_regions")
+          : undefined,
       patterns: edgePatterns(detections.filter((d) => d.scope === "regional")),
       globalPatterns: edgePatterns(detections.filter((d) => d.scope === "global")),
       namePrefix: prefix,
@@ -153,7 +188,7 @@ export class Trailguard extends Construct {
     });
 
     // Hub: Slack, detection rules, report rule.
-    this.slack = new SlackDestination(this, "slack", { home, slack: config.slack, namePrefix: prefix });
+    this.slack = new SlackDestination(this, "slack", { home, slack: tf?.slack ?? config.slack, namePrefix: prefix });
     const slackRole = (this.slackRole = new Role(this, "eventbridge_slack", {
       logicalName: "eventbridge_slack",
       name: `${prefix}-eventbridge-slack`,
@@ -163,6 +198,18 @@ export class Trailguard extends Construct {
       policy: invokeApiDestinationsPolicy([this.slack.apiDestination.arn]),
       tags,
     }));
+    // The Slack body of a target. In the module, one template whose channel field Terraform writes at plan:
+    // `"channel":"C0123",` for chat.postMessage, nothing for the webhook (slack_channel null).
+    const channelField = tf ? new TerraformLocal(this, "slack_channel_field", ref(`${tf.slack.channel} == null ? "" : format("\\"channel\\":%s,", jsonencode(${tf.slack.channel}))`)) : undefined;
+    channelField?.overrideLogicalId("slack_channel_field");
+    const slackTemplate = (render: (channel?: string) => InputTransformer): InputTransformer => {
+      if (!channelField) return render(config.slack.channel);
+      const marker = "trailguard-channel-field";
+      const t = render(marker);
+      const field = `"channel":${JSON.stringify(marker)},`;
+      if (!t.inputTemplate.includes(field)) throw new Error(`a Slack template without its channel field: ${t.inputTemplate.slice(0, 80)}`);
+      return { ...t, inputTemplate: t.inputTemplate.replace(field, channelField.asString) };
+    };
     const hubRule = (logicalName: string, suffix: string, description: string, pattern: EventRule["props"]["pattern"]) =>
       new EventRule(this, logicalName, { placement: home, logicalName, ruleName: `${prefix}-${suffix}`, description, eventBusName: this.hub.bus.name, pattern, tags });
     const toSlack = { suffix: "slack", targetId: "slack", arn: this.slack.apiDestination.arn, roleArn: slackRole.role.arn, deadLetterQueueArn: homeDlqArn };
@@ -182,9 +229,8 @@ export class Trailguard extends Construct {
           title: group.title,
           detectionIds: group.detections.map((d) => d.id),
           resource: group.resource,
-          channel: config.slack.channel,
         };
-        rule.addTarget({ ...toSlack, input: { transformer: alertTransformer(alert) } });
+        rule.addTarget({ ...toSlack, input: { transformer: slackTemplate((channel) => alertTransformer({ ...alert, channel })) } });
         // Self-protection alerts also take the independent path: the Slack path may be what was cut.
         if (group.family === "self" || config.notifications.sns) {
           rule.addTarget({ suffix: "sns", targetId: "sns", arn: this.alarms.topic.arn, deadLetterQueueArn: homeDlqArn, input: { transformer: snsAlertTransformer(alert) } });
@@ -214,12 +260,18 @@ export class Trailguard extends Construct {
               hubRules: Object.fromEntries(hubEventRules().map((r) => [r.props.ruleName, [...r.targetIds]])),
               // A rule in every configured region is not listed region by region: the variable has 4 KB in all.
               edgeRules: Object.fromEntries(
-                this.edges.rules.map((r) => [r.props.ruleName, r.props.placement === regions ? EVERY_REGION : [...(r.props.placement as Regions).names]]),
+                this.edges.rules.map((r) => [r.props.ruleName, r.props.placement === regions ? EVERY_REGION : listJson((r.props.placement as Regions).names)]),
               ),
               slackName: `${prefix}-slack`,
-              postMessageUrl: config.slack.channel ? SLACK_POST_MESSAGE_URL : undefined,
+              postMessageUrl: tf
+                ? new TerraformJson(
+                    Token.asString(ref(`jsonencode(${tf.slack.channel} == null ? { equals = null, startsWith = "${WEBHOOK_URL_PREFIX}" } : { equals = "${SLACK_POST_MESSAGE_URL}", startsWith = null })`)),
+                  )
+                : config.slack.channel
+                  ? SLACK_POST_MESSAGE_URL
+                  : undefined,
               deadLetterQueue: `${prefix}-dlq`,
-              regions: regions.list,
+              regions: new TerraformJson(Token.asString(Fn.jsonencode(regions.list))),
             }),
           access: {
             ruleArns: [`arn:aws:events:*:${account.asString}:rule/${prefix}-*`, `arn:aws:events:${home.region}:${account.asString}:rule/${prefix}/*`],
@@ -229,11 +281,12 @@ export class Trailguard extends Construct {
           },
         },
         tags,
+        terraform: tf && trailLocals ? { mode: tf.remediationMode, slackChannel: tf.slack.channel, trails: trailLocals, bundlesAreModuleFiles: true } : undefined,
       });
       this.remediation.invokedBy(tamper);
       // The report's blocks were built (and escaped) by the Lambda; the target writes the channel itself.
       const report = hubRule("report", "remediation-report", "trailguard: the remediation Lambda's report, posted to Slack", remediationReportPattern());
-      report.addTarget({ ...toSlack, input: { transformer: reportTransformer(config.slack.channel) } });
+      report.addTarget({ ...toSlack, input: { transformer: slackTemplate(reportTransformer) } });
       reportRule = report;
     }
     const writers = this.remediation ? [this.remediation.role.arn, this.remediation.heartbeatRole.arn] : [];
@@ -241,8 +294,11 @@ export class Trailguard extends Construct {
     this.addAlarms(config);
     // Before anything is written: no document of trailguard's may break an AWS quota at apply. Only this
     // construct's resources are measured: a caller's own resources are theirs.
-    const longestRegion = [...config.regions].sort((a, b) => b.length - a.length)[0];
-    this.node.addValidation({ validate: () => preflight(ownResources(TerraformStack.of(this).toTerraform(), this.node.path), longestRegion).map(describeProblem) });
+    const longestRegion = [...(tf ? KNOWN_REGIONS : config.regions)].sort((a, b) => b.length - a.length)[0];
+    this.node.addValidation({
+      validate: () =>
+        preflight(ownResources(TerraformStack.of(this).toTerraform(), this.node.path), { longestRegion, variables: tf?.worstCase, locals: trailLocals?.worstCase }).map(describeProblem),
+    });
   }
 
   /** The hub bus's ARN (edges of other accounts or stacks forward to it). */
@@ -339,6 +395,28 @@ export class Trailguard extends Construct {
       treatMissingData: "breaching",
     });
   }
+}
+
+/**
+ * The config with the module's inputs in place of its fields: tokens that cdktf writes as the variables.
+ * Code that only joins strings (names, ARNs, patterns) takes them as they are; the few places that decide
+ * something by value (the Slack mode, the remediation mode, the trails, the email) read `terraformInputs`.
+ */
+function withInputs(config: TrailguardConfig, tf: TrailguardInputs | undefined): TrailguardConfig {
+  if (!tf) return config;
+  const hcl = (e: string) => Token.asString(ref(e));
+  return {
+    ...config,
+    namePrefix: hcl(tf.namePrefix),
+    homeRegion: hcl(tf.homeRegion),
+    trails: [],
+    remediation: { ...config.remediation, mode: hcl(tf.remediationMode) as TrailguardConfig["remediation"]["mode"] },
+  };
+}
+
+/** A region list as settings JSON: literal, or Terraform's (`jsonencode(local.global_regions)`) in the module. */
+function listJson(names: readonly string[]): readonly string[] | TerraformJson {
+  return Token.isUnresolved(names) ? new TerraformJson(Token.asString(Fn.jsonencode(names))) : [...names];
 }
 
 /** The stack's JSON with only the resources synthesized under `path` (their `//` metadata names it). */

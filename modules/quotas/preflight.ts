@@ -1,5 +1,5 @@
 import { Quota, QUOTAS } from "./quotas";
-import { StackJson, Value, WorstCase } from "./worst-case";
+import { Assumptions, StackJson, Value, WorstCase } from "./worst-case";
 
 /** A synthesized document that would break an AWS quota at apply. */
 export interface QuotaProblem {
@@ -18,8 +18,8 @@ type Resources = Record<string, Record<string, Record<string, unknown>>>;
  * Every document of the synthesized stack, measured at its longest (see worst-case.ts), against the
  * quotas an offline plan cannot see. Returns the problems; an empty list means the stack fits.
  */
-export function preflight(stack: StackJson, longestRegion: string): QuotaProblem[] {
-  const worst = new WorstCase(stack, longestRegion);
+export function preflight(stack: StackJson, assume: Assumptions): QuotaProblem[] {
+  const worst = new WorstCase(stack, assume);
   const resources: Resources = (stack.resource ?? {}) as Resources;
   const problems: QuotaProblem[] = [];
   const of = (type: string) => Object.entries(resources[type] ?? {});
@@ -43,12 +43,12 @@ export function preflight(stack: StackJson, longestRegion: string): QuotaProblem
     const rule = String(t.rule).replace(/^\$\{(aws_cloudwatch_event_rule\.[A-Za-z0-9_-]+)(\[[^\]]*\])?\.name\}$/, "$1");
     targets.set(rule, (targets.get(rule) ?? 0) + 1);
     const transformer = t.input_transformer as { input_template?: string } | undefined;
-    if (transformer?.input_template) check(addr("aws_cloudwatch_event_target", name, t), QUOTAS.inputTemplate, unescapeHcl(transformer.input_template).length);
+    if (transformer?.input_template) check(addr("aws_cloudwatch_event_target", name, t), QUOTAS.inputTemplate, length(transformer.input_template));
   }
   for (const [rule, n] of targets) check(rule, QUOTAS.targetsPerRule, n);
   for (const [name, r] of of("aws_cloudwatch_event_rule")) {
     const address = addr("aws_cloudwatch_event_rule", name, r);
-    if (typeof r.event_pattern === "string") check(address, QUOTAS.eventPattern, unescapeHcl(r.event_pattern).length);
+    if (typeof r.event_pattern === "string") check(address, QUOTAS.eventPattern, length(r.event_pattern));
     check(address, QUOTAS.ruleName, length(r.name));
   }
   for (const [name, p] of of("aws_cloudwatch_event_bus_policy")) check(addr("aws_cloudwatch_event_bus_policy", name, p), QUOTAS.busPolicy, length(p.policy));
@@ -60,7 +60,9 @@ export function preflight(stack: StackJson, longestRegion: string): QuotaProblem
   }
   for (const [type, byName] of Object.entries(resources)) {
     for (const [name, body] of Object.entries(byName)) {
-      if (body.tags && typeof body.tags === "object") check(addr(type, name, body), QUOTAS.tags, Object.keys(body.tags).length);
+      // The module's tags are one expression: merge(ManagedBy, var.tags).
+      const tags = typeof body.tags === "string" ? worst.template(body.tags) : body.tags;
+      if (tags && typeof tags === "object") check(addr(type, name, body), QUOTAS.tags, Object.keys(tags).length);
     }
   }
   return problems;
@@ -71,6 +73,3 @@ function worstString(worst: WorstCase, s: string): string {
   const v: Value = worst.template(s);
   return typeof v === "string" ? v : JSON.stringify(v);
 }
-
-/** Literal text as AWS receives it: cdk.tf.json escapes `${` and `%{` as `$${` and `%%{`. */
-const unescapeHcl = (s: string) => s.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");

@@ -18,12 +18,25 @@ export const WORST_ACCOUNT = "123456789012";
 /** UUIDs in API destination, connection and key ARNs. */
 const UUID = "12345678-1234-1234-1234-123456789012";
 
+/** Values the stack's JSON cannot tell: variables and locals Terraform computes from them. */
+export interface Assumptions {
+  /** The longest region name an `each.value` can take. */
+  readonly longestRegion: string;
+  /** `var.<name>` at the longest value its validation allows (the generated module's variables). */
+  readonly variables?: Readonly<Record<string, Value>>;
+  /** `local.<name>` at its longest, for locals whose HCL this evaluator does not read (`for` expressions). */
+  readonly locals?: Readonly<Record<string, Value>>;
+}
+
 export class WorstCase {
+  private readonly longestRegion: string;
+
   constructor(
     private readonly stack: StackJson,
-    /** The longest region name an `each.value` can take. */
-    private readonly longestRegion: string,
-  ) {}
+    private readonly assume: Assumptions,
+  ) {
+    this.longestRegion = assume.longestRegion;
+  }
 
   /** A string from cdk.tf.json: literal text, `${...}` interpolations, or one whole expression. */
   template(s: string): Value {
@@ -57,12 +70,21 @@ export class WorstCase {
   root(name: string, attr: string): Value {
     if (name === "local") {
       if (attr === "account_id") return WORST_ACCOUNT;
+      if (this.assume.locals && attr in this.assume.locals) return this.assume.locals[attr];
       const v = this.stack.locals?.[attr];
       if (v === undefined) throw new Error(`no local.${attr}`);
       return typeof v === "string" ? this.template(v) : (v as Value);
     }
     if (name === "each") return this.longestRegion;
-    if (name === "var") return `var.${attr}`;
+    if (name === "var") {
+      if (this.assume.variables) {
+        if (!(attr in this.assume.variables)) throw new Error(`no worst case for var.${attr}`);
+        return this.assume.variables[attr];
+      }
+      return `var.${attr}`; // the config's stack: only the secrets are variables, and no document holds them
+    }
+    if (name === "path") return "./module"; // path.module: the Lambda packages' folder
+
     const body = this.stack.resource?.[name]?.[attr];
     if (!body) throw new Error(`no resource ${name}.${attr}`);
     if (body.for_each === undefined) return this.instance(name, body, String(this.template(String(body.region ?? this.longestRegion))));
@@ -147,6 +169,8 @@ const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
     return Array.from({ length: n }, (_, i) => sprintf(String(f), args.map((a) => (Array.isArray(a) ? a[i] : a))));
   },
   startswith: ([s, p]) => String(s).startsWith(String(p)),
+  merge: (maps) => Object.assign({}, ...(maps as object[])),
+  setintersection: ([a, ...rest]) => (a as Value[]).filter((x) => rest.every((r) => (r as Value[]).includes(x))),
   filebase64sha256: () => "x".repeat(44),
 };
 
@@ -163,8 +187,27 @@ class Parser {
     private readonly ctx: WorstCase,
   ) {}
 
+  /**
+   * An operand, comparisons, and a conditional. A comparison's value does not matter here: a conditional
+   * is worth its longer branch, whichever Terraform picks.
+   */
   expression(): Value {
-    const v = this.postfix(this.primary());
+    let v = this.postfix(this.primary());
+    for (;;) {
+      this.space();
+      const op = /^(==|!=|\|\||&&|>=|<=|>|<)/.exec(this.s.slice(this.i));
+      if (!op) break;
+      this.i += op[0].length;
+      this.postfix(this.primary());
+      v = true;
+    }
+    if (this.s[this.i] === "?") {
+      this.i++;
+      const yes = this.expression();
+      this.expect(":");
+      const no = this.expression();
+      v = JSON.stringify(yes).length >= JSON.stringify(no).length ? yes : no;
+    }
     this.space();
     return v;
   }

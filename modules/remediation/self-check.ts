@@ -1,31 +1,47 @@
 import type { EVERY_REGION, SelfCheckSettings } from "../../lambda-src/lib/self-check-settings";
+import { TerraformJson } from "../terraform-json";
 
 /** Hub rules (name -> target IDs) and edge rules (name -> regions), as the stack named them. */
 export interface SelfCheckProps {
   readonly hubBus: string;
   readonly hubRules: Readonly<Record<string, readonly string[]>>;
   /** Edge rules and their regions; `"every region"` for the rules in all of `regions`. */
-  readonly edgeRules: Readonly<Record<string, readonly string[] | typeof EVERY_REGION>>;
+  readonly edgeRules: Readonly<Record<string, readonly string[] | typeof EVERY_REGION | TerraformJson>>;
   readonly slackName: string;
-  /** chat.postMessage's URL, or undefined for an incoming webhook (whose URL is a secret). */
-  readonly postMessageUrl?: string;
+  /**
+   * chat.postMessage's URL, or undefined for an incoming webhook (whose URL is a secret); or, in the
+   * generated module, the endpoint check Terraform picks at plan (`{ equals, startsWith }`, one of them null).
+   */
+  readonly postMessageUrl?: string | TerraformJson;
   readonly deadLetterQueue: string;
-  /** Every configured region: `local.regions`, so the settings do not repeat the list. */
-  readonly regions: readonly string[];
+  /** Every configured region: `jsonencode(local.regions)`, so the settings do not repeat the list. */
+  readonly regions: TerraformJson;
 }
+
+/** The settings as synth writes them: Terraform fills in the regions (and, in the module, the endpoint). */
+export type SelfCheckSettingsAtSynth = Omit<SelfCheckSettings, "regions" | "endpoint" | "edgeRules"> & {
+  readonly regions: TerraformJson;
+  readonly endpoint: SelfCheckSettings["endpoint"] | TerraformJson;
+  readonly edgeRules: SelfCheckProps["edgeRules"];
+};
 
 /** Slack's incoming webhooks live under this prefix (api.slack.com, "Sending messages using incoming webhooks"). */
 export const WEBHOOK_URL_PREFIX = "https://hooks.slack.com/";
 
 /** The heartbeat's TRAILGUARD_SELFCHECK: what to verify, by name. No secret. */
-export function selfCheckSettings(p: SelfCheckProps): SelfCheckSettings {
+export function selfCheckSettings(p: SelfCheckProps): SelfCheckSettingsAtSynth {
   return {
     hubBus: p.hubBus,
     hubRules: p.hubRules,
     edgeRules: p.edgeRules,
     connection: p.slackName,
     apiDestination: p.slackName,
-    endpoint: p.postMessageUrl ? { equals: p.postMessageUrl } : { startsWith: WEBHOOK_URL_PREFIX },
+    endpoint:
+      p.postMessageUrl instanceof TerraformJson
+        ? p.postMessageUrl
+        : p.postMessageUrl
+          ? { equals: p.postMessageUrl }
+          : { startsWith: WEBHOOK_URL_PREFIX },
     deadLetterQueue: p.deadLetterQueue,
     regions: p.regions,
   };

@@ -1,16 +1,23 @@
 import { CT } from "../../messages";
+import { TerraformJson } from "../../terraform-json";
 import type { PatternObject } from "../event-pattern";
 import type { CatalogContext, Detection } from "./types";
 
 /** Trail logs kept for less than a year are usually below what auditors ask for. */
 export const DEFAULT_MIN_RETENTION_DAYS = 365;
 
-/** `requestParameters.<key>` is one of `values`; no filter when the config names none. */
-const onlyThese = (key: string, values: readonly string[]): PatternObject | undefined =>
-  values.length > 0 ? { requestParameters: { [key]: [...values] } } : undefined;
+/**
+ * `requestParameters.<key>` is one of `values`; no filter when the config names none. A TerraformJson list
+ * is written into the pattern as Terraform computes it (see constructs/trail-locals.ts).
+ */
+function onlyThese(key: string, values: readonly string[] | TerraformJson): PatternObject | undefined {
+  if (values instanceof TerraformJson) return { requestParameters: { [key]: values as unknown as string[] } };
+  return values.length > 0 ? { requestParameters: { [key]: [...values] } } : undefined;
+}
 
 /** KMS calls name a key by ID or ARN: accept both forms of each configured key ARN. */
-const keyForms = (arns: readonly string[]) => arns.flatMap((arn) => [arn, arn.slice(arn.lastIndexOf("/") + 1)]);
+const keyForms = (arns: readonly string[] | TerraformJson) =>
+  arns instanceof TerraformJson ? arns : arns.flatMap((arn) => [arn, arn.slice(arn.lastIndexOf("/") + 1)]);
 
 /**
  * The trail's delivery path: its S3 bucket, KMS key and CloudWatch Logs group. The trail keeps "logging",

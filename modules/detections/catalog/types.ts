@@ -1,3 +1,4 @@
+import type { TerraformJson } from "../../terraform-json";
 import type { EventField, Severity } from "../../messages";
 import type { Matcher, PatternObject } from "../event-pattern";
 
@@ -38,12 +39,15 @@ export interface Detection {
 /** What the catalog needs from the config to filter detections to this deployment's own resources. */
 export interface CatalogContext {
   readonly namePrefix: string;
-  /** Buckets the listed trails deliver to. Empty: every bucket. */
-  readonly trailBuckets: readonly string[];
-  /** KMS key ARNs of the listed trails. Empty: every key. */
-  readonly trailKeys: readonly string[];
+  /**
+   * Buckets the listed trails deliver to. Empty: every bucket. A {@link TerraformJson} when Terraform
+   * computes the filter from the module's `trails` variable (a JSON list, never empty).
+   */
+  readonly trailBuckets: readonly string[] | TerraformJson;
+  /** KMS key ARNs of the listed trails. Empty: every key. (TerraformJson: both forms, already.) */
+  readonly trailKeys: readonly string[] | TerraformJson;
   /** CloudWatch Logs groups the listed trails deliver to. Empty: every log group. */
-  readonly trailLogGroups: readonly string[];
+  readonly trailLogGroups: readonly string[] | TerraformJson;
   /** A lifecycle rule on the trail bucket that expires logs sooner than this alerts. @default 365 */
   readonly minRetentionDays?: number;
 }
