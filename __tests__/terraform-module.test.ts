@@ -3,6 +3,11 @@ import { join, relative } from "node:path";
 import { generateModule } from "../modules/terraform-module/generate";
 import { bundleZips } from "../modules/lambda-bundles";
 import { offlineModuleExample, OfflineTerraform, terraformUnavailable } from "./helpers/offline-terraform";
+import { parseSettings } from "../lambda-src/lib/settings";
+import { parseSelfCheckSettings } from "../lambda-src/lib/self-check-settings";
+import { evaluateInputTransformer } from "./helpers/eventbridge-input-transformer";
+import { hostileVariants, loadFixture } from "./helpers/fixtures";
+import { duplicateKeys } from "./helpers/json-keys";
 
 const REPO = join(__dirname, "..");
 const MODULE = join(REPO, "terraform");
@@ -130,3 +135,91 @@ describeTf(`the module block's meta-arguments and secrets${skipped}`, () => {
     expect(existsSync(join(tf.dir, "terraform.tfstate"))).toBe(false);
   });
 });
+
+describeTf(`the module's trails, dry run and webhook, as Terraform computes them and the Lambdas read them${skipped}`, () => {
+  const KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  let after: Record<string, any>;
+
+  beforeAll(() => {
+    const tf = offlineModuleExample(REPO, "plain-terraform");
+    writeFileSync(
+      join(tf.dir, "main.tf"),
+      `terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "5.100.0" }\n  }\n}\nprovider "aws" {\n  region = "us-east-1"\n}\n` +
+        `variable "hook" {\n  type = string\n  sensitive = true\n}\n` +
+        `module "trailguard" {\n  source = "../../terraform"\n  regions = ["us-east-1", "eu-west-1"]\n  name_prefix = "tg-prod"\n  remediation_mode = "dry-run"\n  slack_webhook_url = var.hook\n` +
+        `  trails = [\n    { name = "org-trail", s3_bucket = "acme-cloudtrail", kms_key_id = "${KEY}", cloud_watch_log_group = "aws-cloudtrail-logs", cloud_watch_logs_role_arn = "arn:aws:iam::111122223333:role/CloudTrail_CloudWatchLogs_Role" },\n` +
+        `    { name = "eu-trail", home_region = "eu-west-1", s3_bucket = "acme-eu-trail", multi_region = false },\n  ]\n}\n`,
+    );
+    tf.ok(["init", "-input=false", "-no-color"]);
+    tf.ok(["plan", "-input=false", "-no-color", "-out=plan.bin"], { hook: "https://hooks.slack.com/services/T0/B0/module-test" });
+    const show = JSON.parse(tf.ok(["show", "-json", "plan.bin"]));
+    after = Object.fromEntries(show.resource_changes.map((r: { address: string; change: { after: unknown } }) => [r.address.replace("module.trailguard.", ""), r.change.after]));
+  });
+
+  test("the remediate Lambda's settings parse with the Lambda's own parser: dry run, both trails, unset fields absent", () => {
+    const settings = parseSettings(after["aws_lambda_function.remediate"].environment[0].variables.TRAILGUARD_SETTINGS);
+    expect(settings.mode).toBe("dry-run");
+    expect(settings.slackChannel).toBeUndefined();
+    expect(settings.reportEventBus).toBe("tg-prod");
+    expect(settings.trails).toEqual([
+      {
+        name: "org-trail",
+        homeRegion: "us-east-1",
+        multiRegion: true,
+        includeGlobalEvents: true,
+        logFileValidation: true,
+        s3Bucket: "acme-cloudtrail",
+        kmsKeyId: KEY,
+        cloudWatchLogGroup: "aws-cloudtrail-logs",
+        cloudWatchLogsRoleArn: "arn:aws:iam::111122223333:role/CloudTrail_CloudWatchLogs_Role",
+        managementEvents: "All",
+      },
+      { name: "eu-trail", homeRegion: "eu-west-1", multiRegion: false, includeGlobalEvents: true, logFileValidation: true, s3Bucket: "acme-eu-trail", managementEvents: "All" },
+    ]);
+  });
+
+  test("the heartbeat's self-check settings parse, expecting the webhook and both regions", () => {
+    const s = parseSelfCheckSettings(after["aws_lambda_function.heartbeat"].environment[0].variables.TRAILGUARD_SELFCHECK)!;
+    expect(s.endpoint).toEqual({ startsWith: "https://hooks.slack.com/" });
+    expect(s.regions).toEqual(["us-east-1", "eu-west-1"]);
+    expect(s.edgeRules).toEqual({ "tg-prod-edge": "every region", "tg-prod-edge-global": ["us-east-1"] });
+    expect(s.hubRules["tg-prod-cloudtrail-tamper"]).toEqual(["slack", "remediate"]);
+  });
+
+  test("the delivery rule watches exactly the listed buckets, both forms of the key, and the log group", () => {
+    const pattern = JSON.parse(after["aws_cloudwatch_event_rule.delivery"].event_pattern);
+    const clauses = pattern.$or.map((c: any) => [c.source[0], c.detail.requestParameters]);
+    expect(clauses).toEqual([
+      ["aws.s3", { bucketName: ["acme-cloudtrail", "acme-eu-trail"] }],
+      ["aws.kms", { keyId: [KEY, "1234abcd-12ab-34cd-56ef-1234567890ab"] }],
+      ["aws.logs", { logGroupName: ["aws-cloudtrail-logs"] }],
+    ]);
+  });
+
+  test("a webhook alert has no channel field, and hostile variants of a real StopLogging keep the benign keys", () => {
+    const target = after["aws_cloudwatch_event_target.tamper_slack"].input_transformer[0];
+    const transformer = { inputPaths: target.input_paths, inputTemplate: target.input_template };
+    const base = loadFixture("stop-logging-assumed-role");
+    const benign = JSON.parse(evaluateInputTransformer(transformer, base));
+    expect(benign.channel).toBeUndefined();
+    for (const [label, hostile] of hostileVariants(base)) {
+      const text = evaluateInputTransformer(transformer, hostile);
+      expect([label, jsonKeys(JSON.parse(text))]).toEqual([label, jsonKeys(benign)]);
+      expect([label, duplicateKeys(text)]).toEqual([label, []]);
+    }
+  });
+
+  test("names carry the prefix, and only the delivery rule's pattern holds the trails", () => {
+    expect(after["aws_cloudwatch_event_bus.hub"].name).toBe("tg-prod");
+    expect(after["aws_iam_role.remediation"].name).toBe("tg-prod-remediation");
+    expect(after['aws_cloudwatch_event_rule.edge["eu-west-1"]'].name).toBe("tg-prod-edge");
+    expect(after['aws_cloudwatch_event_rule.edge["eu-west-1"]'].event_pattern).not.toContain("acme");
+  });
+});
+
+/** Every key path of a JSON value, array positions included. */
+function jsonKeys(v: unknown, at = ""): string[] {
+  if (Array.isArray(v)) return v.flatMap((x, i) => jsonKeys(x, `${at}[${i}]`));
+  if (v !== null && typeof v === "object") return Object.entries(v).flatMap(([k, x]) => [`${at}.${k}`, ...jsonKeys(x, `${at}.${k}`)]);
+  return [];
+}
