@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleZips } from "../modules/lambda-bundles";
 import { OfflineTerraform, terraformUnavailable } from "./helpers/offline-terraform";
+import { readmeSnippet } from "./helpers/readme";
 
 /**
  * trailguard as a user's cdktf app gets it: `npm pack`'s tarball unpacked into the app's node_modules (its
@@ -39,24 +40,8 @@ beforeAll(() => {
 });
 
 const APP = {
-  ts: `import { App, S3Backend, TerraformStack } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Construct } from "constructs";
-import { Trailguard } from "trailguard";
-
-class Security extends TerraformStack {
-  constructor(scope: Construct, id: string) {
-    super(scope, id);
-    new AwsProvider(this, "aws", { region: "us-east-1", defaultTags: [{ tags: { CostCenter: "security" } }] });
-    new S3Backend(this, { bucket: "acme-terraform-state", key: "security/trailguard.tfstate", region: "us-east-1" });
-    const tg = new Trailguard(this, "trailguard", { config: { slack: { channel: "C0123ABCDEF" }, regions: ["us-east-1", "eu-west-1"] } });
-    console.log(tg.node.path);
-  }
-}
-const app = new App({ outdir: process.env.OUT });
-new Security(app, "security");
-app.synth();
-`,
+  // The README's snippet, as written: the app users copy is the app that runs here.
+  ts: readmeSnippet("cdktf-app"),
   js: `const { App, S3Backend, TerraformStack } = require("cdktf");
 const { AwsProvider } = require("@cdktf/provider-aws/lib/provider");
 const { Trailguard } = require("trailguard");

@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderGenerated } from "../modules/docs/readme-tables";
 import { readmeSections } from "../scripts/readme-sections";
+import { readmeSnippet } from "./helpers/readme";
+import { synthStack } from "./helpers/synth";
 
 const README = readFileSync(join(__dirname, "..", "README.md"), "utf8");
 
@@ -13,6 +15,16 @@ describe("README", () => {
   test("shows the two commands CI and users run", () => {
     expect(README).toContain("npm ci && npm start");
     expect(README).toContain("npm test");
+  });
+
+  test("the module block it shows is the one examples/plain-terraform plans (terraform-module.test.ts)", () => {
+    expect(readFileSync(join(__dirname, "..", "examples", "plain-terraform", "main.tf"), "utf8")).toContain(readmeSnippet("module-block"));
+  });
+
+  test("its Terraform Cloud config is valid and gives the stack a cloud block for that workspace", () => {
+    const stack = synthStack(JSON.parse(readmeSnippet("terraform-cloud-config")));
+    expect(stack.terraform.cloud).toEqual({ organization: "acme", workspaces: { name: "trailguard-prod" } });
+    expect(stack.terraform.backend).toBeUndefined();
   });
 
   test("renderGenerated refuses a README without the section's markers", () => {

@@ -4,6 +4,7 @@ import { configSchema, parseConfig } from "../modules/config";
 import { TrailguardStack } from "../modules/constructs";
 import { bundleZips } from "./build-lambdas";
 import { buildCatalog } from "../modules/detections";
+import { moduleVariablesTable } from "../modules/terraform-module/readme";
 import { catalogTable, configTable, outputsTable, resourcesTable, stratusTable, variablesTable } from "../modules/docs/readme-tables";
 
 /** The seven AWS defense-evasion techniques of Stratus Red Team (aws.defense-evasion.<name>). */
@@ -34,5 +35,6 @@ export function readmeSections(): Record<string, string> {
     variables: variablesTable({ "`slack.channel` is set": channel, "`slack.incomingWebhook` is true": webhook }),
     outputs: outputsTable(channel),
     resources: resourcesTable(channel),
+    "module-variables": moduleVariablesTable(),
   };
 }
