@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { renderGenerated } from "../modules/docs/readme-tables";
 import { readmeSections } from "../scripts/readme-sections";
 import { readmeSnippet } from "./helpers/readme";
+import { CONFIG_PROPS_FILE, configPropsNow } from "../scripts/config-props";
 import { synthStack } from "./helpers/synth";
 
 const README = readFileSync(join(__dirname, "..", "README.md"), "utf8");
@@ -10,6 +11,11 @@ const README = readFileSync(join(__dirname, "..", "README.md"), "utf8");
 describe("README", () => {
   test("the generated tables match the code (`npm run docs` regenerates them)", () => {
     expect(renderGenerated(README, readmeSections())).toBe(README);
+  });
+
+  test("the construct's config props interface, with its @default docs, is generated from the schema now (`npm run docs`)", () => {
+    expect(readFileSync(CONFIG_PROPS_FILE, "utf8")).toBe(configPropsNow());
+    expect(configPropsNow()).toContain('   * Prefix of every resource name, so two stacks can share an account.\n   * @default "trailguard"\n   */\n  readonly namePrefix?: string;');
   });
 
   test("shows the two commands CI and users run", () => {

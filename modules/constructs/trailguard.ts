@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import type { LambdaName } from "../../lambda-src/handlers";
 import { Fn, type IResolvable, ref, TerraformLocal, TerraformStack, Token } from "../cdk";
 import { shippedBundles } from "../lambda-bundles";
-import { parseConfig, type TrailguardConfig, type TrailguardConfigInput } from "../config";
+import { parseConfig, type TrailguardConfig, type TrailguardConfigProps } from "../config";
 import { GLOBAL_EVENTS_REGION, KNOWN_REGIONS } from "../config/regions";
 import {
   buildCatalog,
@@ -44,7 +44,7 @@ export interface TrailguardProps {
    * documented field by field in the README's Configuration table. Validated here: a bad value throws a
    * ConfigError naming the field. An already-validated config is accepted as it is.
    */
-  readonly config: TrailguardConfigInput | TrailguardConfig;
+  readonly config: TrailguardConfigProps | TrailguardConfig;
   /**
    * The handlers' deployment packages.
    * @default - the packages that ship with trailguard (`dist/lambda/<name>.zip`)
