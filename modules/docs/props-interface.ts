@@ -1,3 +1,5 @@
+import type { JsonSchema } from "./json-schema";
+
 /**
  * The construct's config prop as a TypeScript interface with JSDoc (`@default` on every field that has
  * one), generated from the config schema's JSON Schema: an editor shows the same descriptions and
@@ -6,19 +8,6 @@
  * it accepts exactly what the schema accepts (config-props.ts).
  */
 
-interface JsonSchema {
-  type?: string | string[];
-  description?: string;
-  default?: unknown;
-  defaultText?: string;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  items?: JsonSchema;
-  anyOf?: JsonSchema[];
-  enum?: unknown[];
-  const?: unknown;
-  additionalProperties?: JsonSchema | boolean;
-}
 
 const INDENT = "  ";
 

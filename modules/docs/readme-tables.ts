@@ -1,29 +1,19 @@
 import type { Detection } from "../detections/catalog";
+import type { JsonSchema } from "./json-schema";
 
 /**
  * Markdown tables for the README, generated from the code so they cannot drift: config fields from the
  * config schema, variables, outputs and resources from a synthesized stack.
  */
 
-interface JsonSchema {
-  type?: string;
-  description?: string;
-  default?: unknown;
-  defaultText?: string;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  items?: JsonSchema;
-  additionalProperties?: JsonSchema;
-  const?: unknown;
-}
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 function typeOf(s: JsonSchema): string {
   if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
   if (s.type === "array") return `list of ${s.items?.type ?? "any"}${s.items?.properties ? "s" : ""}`;
-  if (s.type === "object" && !s.properties) return s.additionalProperties?.type === "string" ? "map of string" : "object";
-  return s.type ?? "any";
+  if (s.type === "object" && !s.properties) return typeof s.additionalProperties === "object" && s.additionalProperties.type === "string" ? "map of string" : "object";
+  return (Array.isArray(s.type) ? s.type.join(" or ") : s.type) ?? "any";
 }
 
 /** One row per config field, nested objects flattened as `slack.channel`. */
