@@ -7,7 +7,7 @@ import {
   groupPattern,
   PatternObject,
 } from "../modules/detections";
-import { matchesPattern } from "./helpers/eventbridge-pattern";
+import { matchesPattern } from "../modules/eventbridge/pattern";
 import { asTrailguardOwn, catalogFixtures, CloudTrailEvent, isFailed, loadFixture, readOnly } from "./helpers/fixtures";
 
 const ALL_FIXTURES = catalogFixtures();

@@ -12,7 +12,7 @@ import {
   selectionWarnings,
   TRAIL_DETECTIONS,
 } from "../modules/detections";
-import { matchesPattern } from "./helpers/eventbridge-pattern";
+import { matchesPattern } from "../modules/eventbridge/pattern";
 import { byAwsService, isFailed, loadFixture, tamperFixtures } from "./helpers/fixtures";
 
 const CTX: CatalogContext = { namePrefix: "trailguard", trailBuckets: [], trailKeys: [], trailLogGroups: [] };

@@ -1,7 +1,7 @@
 import { GLOBAL_EVENTS_REGION, parseConfig, TrailguardConfigInput } from "../modules/config";
 import { buildCatalog, groupDetections, groupPattern, selectDetections } from "../modules/detections";
-import { evaluateInputTransformer } from "./helpers/eventbridge-input-transformer";
-import { matchesPattern } from "./helpers/eventbridge-pattern";
+import { evaluateInputTransformer } from "../modules/eventbridge/input-transformer";
+import { matchesPattern } from "../modules/eventbridge/pattern";
 import { asTrailguardOwn, catalogFixtures, CloudTrailEvent, isFailed, readOnly } from "./helpers/fixtures";
 import { CHANNEL_CONFIG, synthStack } from "./helpers/synth";
 

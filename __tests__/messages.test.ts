@@ -1,8 +1,8 @@
 import { groupDetections, TRAIL_DETECTIONS } from "../modules/detections";
 import { AlertOutcome, alertTransformer, buildInputTransformer, CT, text } from "../modules/messages";
-import { evaluateInputTransformer, MissingVariable } from "./helpers/eventbridge-input-transformer";
+import { evaluateInputTransformer, MissingVariable } from "../modules/eventbridge/input-transformer";
 import { expectValidBlockKit } from "./helpers/slack";
-import { matchesPattern } from "./helpers/eventbridge-pattern";
+import { matchesPattern } from "../modules/eventbridge/pattern";
 import { asTrailguardOwn, byAwsService, catalogFixtures, CloudTrailEvent, HOSTILE_IAM_PATHS, HOSTILE_STRINGS, hostileVariants, isFailed, tamperFixtures, withIamPath } from "./helpers/fixtures";
 import { duplicateKeys } from "./helpers/json-keys";
 import { CHANNEL_CONFIG, synthStack } from "./helpers/synth";

@@ -5,7 +5,7 @@ import { bundleZips } from "../modules/lambda-bundles";
 import { offlineModuleExample, OfflineTerraform, terraformUnavailable } from "./helpers/offline-terraform";
 import { parseSettings } from "../lambda-src/lib/settings";
 import { parseSelfCheckSettings } from "../lambda-src/lib/self-check-settings";
-import { evaluateInputTransformer } from "./helpers/eventbridge-input-transformer";
+import { evaluateInputTransformer } from "../modules/eventbridge/input-transformer";
 import { hostileVariants, loadFixture } from "./helpers/fixtures";
 import { duplicateKeys } from "./helpers/json-keys";
 

@@ -1,5 +1,5 @@
-import { evaluateInputTransformer, resolvePath } from "./helpers/eventbridge-input-transformer";
-import { matchesPattern } from "./helpers/eventbridge-pattern";
+import { evaluateInputTransformer, resolvePath } from "../modules/eventbridge/input-transformer";
+import { matchesPattern } from "../modules/eventbridge/pattern";
 
 // The EC2 example event of the AWS "Transforming Amazon EventBridge target input" page.
 const EC2_EVENT = {
