@@ -8,7 +8,7 @@
  * A bad config prints what is wrong, field by field, and writes nothing.
  */
 import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { App } from "./modules/cdk";
 import { ConfigError, loadConfig } from "./modules/config";
 import { TrailguardStack } from "./modules/constructs";
@@ -16,6 +16,11 @@ import { formatSummary, summarizeStack } from "./modules/summary";
 import { buildLambdas, bundleZips } from "./scripts/build-lambdas";
 
 export const STACK_NAME = "trailguard";
+/**
+ * Local state, in the directory `npm start` runs in: outside cdktf.out, so a re-synth, `rm -rf cdktf.out`
+ * or `cdktf synth` keeps it. Gitignored: it holds the Slack token in clear.
+ */
+export const LOCAL_STATE_FILE = "trailguard.tfstate";
 
 function main(): number {
   const configFile = process.env.TRAILGUARD_CONFIG ?? "trailguard.config.json";
@@ -38,7 +43,9 @@ function main(): number {
     // esbuild bundles the handlers; the stack zips them into itself (Terraform Cloud needs nothing else).
     if (config.remediation.mode !== "off") buildLambdas();
     const app = new App({ outdir });
-    stack = new TrailguardStack(app, STACK_NAME, { config, bundles: bundleZips() });
+    // The backend's path is read from the stack's directory: relative, so the checkout can move.
+    const localStatePath = relative(join(outdir, "stacks", STACK_NAME), resolve(LOCAL_STATE_FILE));
+    stack = new TrailguardStack(app, STACK_NAME, { config, bundles: bundleZips(), localStatePath });
     app.synth();
   } catch (e) {
     // The App creates its outdir up front; leave no empty or half-written one behind.

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 
 const ROOT = join(__dirname, "..");
@@ -31,6 +31,19 @@ async function start(configText: string | undefined, outdir: string): Promise<Ru
 }
 
 const freshOutdir = () => join(mkdtempSync(join(tmpdir(), "tg-out-")), "cdktf.out");
+
+describe("npm start as cdktf's app (cdktf.json: node scripts/start.js)", () => {
+  test("writes into CDKTF_OUTDIR with cdktf's manifest, and keeps local state outside it, in the working directory", async () => {
+    const outdir = freshOutdir();
+    const r = await start(readFileSync(join(ROOT, "trailguard.config.json"), "utf8"), outdir);
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
+    expect(manifest.stacks.trailguard.synthesizedStackPath).toBe("stacks/trailguard/cdk.tf.json");
+    const stack = JSON.parse(readFileSync(join(outdir, "stacks", "trailguard", "cdk.tf.json"), "utf8"));
+    // Terraform reads the path from the stack's directory: it lands on <cwd>/trailguard.tfstate.
+    expect(resolve(outdir, "stacks", "trailguard", stack.terraform.backend.local.path)).toBe(join(ROOT, "trailguard.tfstate"));
+  });
+});
 
 describe("npm start", () => {
   test("synthesizes the shipped example and prints the per-region summary", async () => {

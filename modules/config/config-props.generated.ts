@@ -35,7 +35,7 @@ export interface TrailguardConfigProps {
   readonly namePrefix?: string;
   /**
    * Keep state in Terraform Cloud (writes a `cloud` block).
-   * @default - local state: terraform.tfstate beside cdk.tf.json
+   * @default - local state: trailguard.tfstate where npm start runs (outside cdktf.out)
    */
   readonly terraformCloud?: {
     /**

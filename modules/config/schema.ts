@@ -204,7 +204,7 @@ export const configSchema = z
       .optional()
       .meta({
         description: "Keep state in Terraform Cloud (writes a `cloud` block).",
-        defaultText: "local state: terraform.tfstate beside cdk.tf.json",
+        defaultText: "local state: trailguard.tfstate where npm start runs (outside cdktf.out)",
       }),
     trails: z.array(knownGoodTrail).default([]).meta({
       description:

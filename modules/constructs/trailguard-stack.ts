@@ -11,7 +11,14 @@ import { Trailguard, TrailguardProps } from "./trailguard";
  */
 export const AWS_PROVIDER_CONSTRAINT = "~> 6.0";
 
-export type TrailguardStackProps = TrailguardProps;
+export interface TrailguardStackProps extends TrailguardProps {
+  /**
+   * Where local state goes, as Terraform reads it from the stack's directory (cdktf.out/stacks/<id>);
+   * unused with `terraformCloud`. main.ts points it outside cdktf.out, so a re-synth keeps it.
+   * @default "terraform.tfstate" (beside cdk.tf.json)
+   */
+  readonly localStatePath?: string;
+}
 
 /**
  * What `npm start` synthesizes: the AWS provider (in the home region), the backend (state beside the stack,
@@ -24,7 +31,7 @@ export class TrailguardStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: TrailguardStackProps) {
     super(scope, id);
     const config = parseConfig(props.config, `the config of ${id}`);
-    this.backend(config);
+    this.backend(config, props.localStatePath ?? "terraform.tfstate");
     const tg = (this.trailguard = new Trailguard(this, "trailguard", { ...props, config }));
     trailguardOutputs(this, tg, config.regions);
   }
@@ -35,7 +42,7 @@ export class TrailguardStack extends TerraformStack {
   }
 
   /** The provider, and state beside the stack or in Terraform Cloud. */
-  private backend(config: TrailguardConfig): void {
+  private backend(config: TrailguardConfig, localStatePath: string): void {
     // Resources that name no region (IAM) go through the default provider, in the home region.
     new AwsProvider(this, "aws", { region: config.homeRegion });
     this.addOverride("terraform.required_providers.aws", { source: "hashicorp/aws", version: AWS_PROVIDER_CONSTRAINT });
@@ -47,7 +54,7 @@ export class TrailguardStack extends TerraformStack {
         workspaces: new NamedCloudWorkspace(config.terraformCloud.workspace),
       });
     } else {
-      new LocalBackend(this, { path: "terraform.tfstate" });
+      new LocalBackend(this, { path: localStatePath });
     }
   }
 }
