@@ -4,6 +4,8 @@ import { generateModule } from "../modules/terraform-module/generate";
 import { bundleZips } from "../modules/lambda-bundles";
 import { offlineModuleExample, OfflineTerraform, terraformUnavailable } from "./helpers/offline-terraform";
 import { parseSettings } from "../lambda-src/lib/settings";
+import { FORMATS } from "../modules/config/schema";
+import { MODULE_VARIABLES } from "../modules/terraform-module/variables";
 import { parseSelfCheckSettings } from "../lambda-src/lib/self-check-settings";
 import { evaluateInputTransformer } from "../modules/eventbridge/input-transformer";
 import { hostileVariants, loadFixture } from "./helpers/fixtures";
@@ -67,6 +69,27 @@ describe("the committed Terraform module (terraform/)", () => {
   });
 });
 
+describe("the module's variables", () => {
+  test("each worst case the quota preflight assumes is a value the variable's own format accepts, at its longest", () => {
+    const worst = Object.fromEntries(MODULE_VARIABLES.map((v) => [v.name, v.worstCase]));
+    expect(FORMATS.namePrefix.pattern.test(worst.name_prefix as string)).toBe(true);
+    expect((worst.name_prefix as string).length).toBe(23);
+    expect(FORMATS.slackChannel.pattern.test(worst.slack_channel as string)).toBe(true);
+    expect(FORMATS.slackChannel.pattern.test(`#${"c".repeat(81)}`)).toBe(false);
+    expect(FORMATS.slackChannel.pattern.test(`C${"A".repeat(21)}`)).toBe(false);
+    expect((worst.slack_channel as string).length).toBe(81);
+    expect(FORMATS.email.pattern.test(worst.alarm_email as string)).toBe(true);
+    expect((worst.alarm_email as string).length).toBe(382);
+    const tags = Object.entries(worst.tags as Record<string, string>);
+    expect(tags.length).toBe(49);
+    expect(tags.every(([k, v]) => FORMATS.tagKey.pattern.test(k) && k.length === 128 && FORMATS.tagValue.pattern.test(v) && v.length === 256)).toBe(true);
+  });
+
+  test("every validation regex is one Terraform's RE2 reads the same way: no flag but u", () => {
+    for (const f of Object.values(FORMATS)) expect(["", "u"]).toContain(f.pattern.flags);
+  });
+});
+
 describeTf(`the module from plain Terraform: examples/plain-terraform, offline, AWS provider 5.100.0 mirror${skipped}`, () => {
   let tf: OfflineTerraform;
   const planned = (regions: readonly string[]) => {
@@ -119,6 +142,31 @@ describeTf(`the module block's meta-arguments and secrets${skipped}`, () => {
   test("count = 0 on the module block is accepted (the module declares no provider): nothing to add", () => {
     const tf = withMain(`${header}module "trailguard" {\n  count = 0\n  source = "../../terraform"\n  slack_channel = "C0123ABCDEF"\n}\n`.replace('version = "~> 6.0"', 'version = "5.100.0"'));
     expect(tf.ok(["plan", "-input=false", "-no-color"])).toContain("No changes.");
+  });
+
+  test("slack_channel without slack_token is refused by the precondition's own words", () => {
+    const tf = withMain(`${header}module "trailguard" {\n  source = "../../terraform"\n  regions = ["us-east-1"]\n  slack_channel = "C0123ABCDEF"\n}\n`.replace('version = "~> 6.0"', 'version = "5.100.0"'));
+    const r = tf.run(["plan", "-input=false", "-no-color"]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr.replace(/\s+/g, " ")).toContain("slack_channel is set, so slack_token (a bot token with chat:write) is needed too.");
+  });
+
+  test("trails whose filters would push the delivery rule's pattern past 2,048 characters are refused at plan", () => {
+    // One trail, a 63-character bucket and a 477-character log group: the pattern would be about 2,056 characters.
+    const trail = `{ name = "org-trail", s3_bucket = "${"b".repeat(63)}", cloud_watch_log_group = "${"g".repeat(477)}" }`;
+    const tf = withMain(`${header}module "trailguard" {\n  source = "../../terraform"\n  regions = ["us-east-1"]\n  slack_channel = "C0123ABCDEF"\n  slack_token = "${TEST_TOKEN}"\n  trails = [${trail}]\n}\n`.replace('version = "~> 6.0"', 'version = "5.100.0"'));
+    const r = tf.run(["plan", "-input=false", "-no-color"]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr.replace(/\s+/g, " ")).toContain("trails: the buckets, keys and log groups take more than 550 characters in the delivery-path rule's event pattern");
+  });
+
+  test("regions without us-east-1 plan, with a warning that the global-service detections will never fire", () => {
+    const tf = withMain(
+      `${header}module "trailguard" {\n  source = "../../terraform"\n  regions = ["eu-west-1"]\n  home_region = "eu-west-1"\n  slack_channel = "C0123ABCDEF"\n  slack_token = "${TEST_TOKEN}"\n}\n`.replace('version = "~> 6.0"', 'version = "5.100.0"'),
+    );
+    const r = tf.run(["plan", "-input=false", "-no-color"]);
+    expect(r.status).toBe(0);
+    expect(`${r.stdout}${r.stderr}`.replace(/\s+/g, " ")).toContain("regions does not include us-east-1, where IAM, Organizations and other global services deliver their CloudTrail events");
   });
 
   test("an http:// webhook URL is refused by a precondition, and the URL appears nowhere in the output", () => {

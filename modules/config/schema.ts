@@ -22,7 +22,7 @@ const region = z.string().refine((r) => KNOWN_REGIONS.includes(r), {
  */
 export const FORMATS = {
   /** Slack channel as chat.postMessage accepts it: a conversation ID (C…, G…) or "#name". Pasted into the input template, so only these characters. */
-  slackChannel: { pattern: /^(?:[CG][A-Z0-9]{2,}|#[a-z0-9][a-z0-9._-]{0,79})$/, message: 'must be a Slack channel ID such as "C0123ABCD" or a name such as "#security-alerts"' },
+  slackChannel: { pattern: /^(?:[CG][A-Z0-9]{2,20}|#[a-z0-9][a-z0-9._-]{0,79})$/, message: 'must be a Slack channel ID such as "C0123ABCD" or a name such as "#security-alerts"' },
   // AWS tag rules: keys 1-128 chars, values 0-256, letters, digits, spaces and _ . : / = + - @
   tagKey: { pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, message: "tag keys are 1-128 letters, digits, spaces and _ . : / = + - @" },
   tagValue: { pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, message: "tag values are 0-256 letters, digits, spaces and _ . : / = + - @" },

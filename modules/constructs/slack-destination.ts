@@ -107,8 +107,21 @@ export class SlackDestination extends Construct {
   private eitherMode(props: SlackDestinationProps, v: SlackVariables): [CloudwatchEventConnection, CloudwatchEventApiDestination] {
     const hcl = (e: string) => Token.asString(ref(e));
     const webhook = `${v.channel} == null`;
+    // Not variable `validation` blocks: Terraform 1.11 prints a variable's value in a failed validation's
+    // diagnostic even when it is sensitive; a precondition names no value. Each condition guards its null.
+    // On the connection: it reads the token first, so a missing one fails here, with this message.
+    const precondition = [
+      { condition: hcl(`${v.channel} != null || ${v.webhookUrl} != null`), errorMessage: "Set slack_channel (and slack_token) for chat.postMessage, or slack_webhook_url for an incoming webhook." },
+      { condition: hcl(`${v.channel} == null || ${v.webhookUrl} == null`), errorMessage: "Set slack_channel or slack_webhook_url, not both: the webhook posts to its own channel." },
+      { condition: hcl(`${webhook} ? true : (${v.token} != null ? length(${v.token}) > 0 : false)`), errorMessage: "slack_channel is set, so slack_token (a bot token with chat:write) is needed too." },
+      {
+        condition: hcl(`${v.webhookUrl} == null ? true : startswith(${v.webhookUrl}, "https://")`),
+        errorMessage: "slack_webhook_url must be an https:// URL (its value is not shown: it is a secret).",
+      },
+    ];
     const connection = new CloudwatchEventConnection(this, "connection", {
       region: props.home.region,
+      lifecycle: { precondition },
       name: `${props.namePrefix}-slack`,
       description: "trailguard: Slack, a bot token for chat.postMessage or an incoming webhook (whose URL is the secret)",
       authorizationType: "API_KEY",
@@ -120,17 +133,6 @@ export class SlackDestination extends Construct {
       },
     });
     connection.overrideLogicalId("slack");
-    // Not variable `validation` blocks: Terraform 1.11 prints a variable's value in a failed validation's
-    // diagnostic even when it is sensitive; a precondition names no value. Each condition guards its null.
-    const precondition = [
-      { condition: hcl(`${v.channel} != null || ${v.webhookUrl} != null`), errorMessage: "Set slack_channel (and slack_token) for chat.postMessage, or slack_webhook_url for an incoming webhook." },
-      { condition: hcl(`${v.channel} == null || ${v.webhookUrl} == null`), errorMessage: "Set slack_channel or slack_webhook_url, not both: the webhook posts to its own channel." },
-      { condition: hcl(`${webhook} ? true : ${v.token} != null`), errorMessage: "slack_channel is set, so slack_token (a bot token with chat:write) is needed too." },
-      {
-        condition: hcl(`${v.webhookUrl} == null ? true : startswith(${v.webhookUrl}, "https://")`),
-        errorMessage: "slack_webhook_url must be an https:// URL (its value is not shown: it is a secret).",
-      },
-    ];
     const apiDestination = new CloudwatchEventApiDestination(this, "api_destination", {
       region: props.home.region,
       name: `${props.namePrefix}-slack`,
@@ -139,7 +141,6 @@ export class SlackDestination extends Construct {
       httpMethod: "POST",
       invocationEndpoint: hcl(`${webhook} ? ${v.webhookUrl} : "${SLACK_POST_MESSAGE_URL}"`),
       invocationRateLimitPerSecond: 1,
-      lifecycle: { precondition },
     });
     apiDestination.overrideLogicalId("slack");
     return [connection, apiDestination];

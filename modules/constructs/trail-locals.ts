@@ -27,6 +27,13 @@ const ANY_VALUE = "jsonencode([{ exists = true }])";
  * locals below, and the variable's size checks (terraform-module/variables.ts), use the same text.
  */
 export const TRAILS_HCL = {
+  /** A delivery-path filter as the event pattern holds it: the values' JSON, or "any value" when there are none. */
+  filter: (values: string) => `length(${values}) > 0 ? jsonencode(${values}) : ${ANY_VALUE}`,
+  /** The listed trails' ARNs, or the placeholder that matches no trail. */
+  trailArnsOrNone: (T: string, H: string, account: string) =>
+    `length(${T}) > 0 ? ${TRAILS_HCL.trailArns(T, H, account)} : ["arn:aws:cloudtrail:*:\${${account}}:trail/${NO_TRAIL_NAME}"]`,
+  /** The log delivery roles, or the placeholder that matches no role. */
+  rolesOrNone: (roles: string, account: string) => `length(${roles}) > 0 ? ${roles} : ["arn:aws:iam::\${${account}}:role/${NO_TRAIL_NAME}"]`,
   buckets: (T: string) => `distinct([for t in ${T} : t.s3_bucket])`,
   keyArns: (T: string) => `distinct(compact([for t in ${T} : t.kms_key_id]))`,
   /** KMS calls name a key by ARN or by ID: both forms of each key ARN. */
@@ -66,9 +73,9 @@ export class TrailLocals extends Construct {
     this.local("trail_buckets", TRAILS_HCL.buckets(T));
     this.local("trail_key_arns", TRAILS_HCL.keyArns(T));
     this.local("trail_log_groups", TRAILS_HCL.logGroups(T));
-    this.bucketFilter = this.json("trail_bucket_filter", `length(local.trail_buckets) > 0 ? jsonencode(local.trail_buckets) : ${ANY_VALUE}`);
-    this.keyFilter = this.json("trail_key_filter", `length(local.trail_key_arns) > 0 ? jsonencode(${TRAILS_HCL.keyForms("local.trail_key_arns")}) : ${ANY_VALUE}`);
-    this.logGroupFilter = this.json("trail_log_group_filter", `length(local.trail_log_groups) > 0 ? jsonencode(local.trail_log_groups) : ${ANY_VALUE}`);
+    this.bucketFilter = this.json("trail_bucket_filter", TRAILS_HCL.filter("local.trail_buckets"));
+    this.keyFilter = this.json("trail_key_filter", TRAILS_HCL.filter(TRAILS_HCL.keyForms("local.trail_key_arns")));
+    this.logGroupFilter = this.json("trail_log_group_filter", TRAILS_HCL.filter("local.trail_log_groups"));
     this.local("remediation_trails", TRAILS_HCL.settings(T, H));
     this.settings = new TerraformJson(Token.asString(ref("jsonencode(local.remediation_trails)")));
     this.worstCase = trailsWorstCase();
@@ -77,13 +84,13 @@ export class TrailLocals extends Construct {
   /** ARNs of the listed trails, in their home regions; `account` is HCL (`local.account_id`). */
   trailArns(account: string): string[] {
     const T = this.props.trails;
-    return this.list("listed_trail_arns", `length(${T}) > 0 ? ${TRAILS_HCL.trailArns(T, this.props.homeRegion, account)} : ["arn:aws:cloudtrail:*:\${${account}}:trail/${NO_TRAIL_NAME}"]`);
+    return this.list("listed_trail_arns", TRAILS_HCL.trailArnsOrNone(T, this.props.homeRegion, account));
   }
 
   /** Roles CloudTrail delivers to a listed log group with (remediation may pass them). */
   logDeliveryRoleArns(account: string): string[] {
     this.local("log_delivery_roles", TRAILS_HCL.logDeliveryRoles(this.props.trails));
-    return this.list("log_delivery_role_arns", `length(local.log_delivery_roles) > 0 ? local.log_delivery_roles : ["arn:aws:iam::\${${account}}:role/${NO_TRAIL_NAME}"]`);
+    return this.list("log_delivery_role_arns", TRAILS_HCL.rolesOrNone("local.log_delivery_roles", account));
   }
 
   private local(name: string, hcl: string): TerraformLocal {
@@ -108,11 +115,11 @@ export class TrailLocals extends Construct {
  * 4 KB environment, the ARNs in the roles' 10,240-character policies.
  */
 export const TRAIL_JSON_BUDGET = {
-  /** `trail_buckets`, `trail_key_arns` (both forms of each) and `trail_log_groups`, together. */
+  /** The three filters as the delivery rule's pattern holds them (`[{"exists":true}]` when empty), together. */
   filters: 550,
   /** `remediation_trails`, the Lambdas' setting. */
   settings: 1500,
-  /** `listed_trail_arns` and `log_delivery_roles`, together. */
+  /** `listed_trail_arns` and `log_delivery_role_arns` (placeholders included), together. */
   arns: 2500,
 } as const;
 

@@ -37,7 +37,8 @@ export class TrailguardModuleStack extends TerraformStack {
         type: v.type,
         description: v.description,
         default: v.default ?? undefined,
-        nullable: v.default === null ? true : undefined,
+        // A variable with a real default must not be set to null (`trails = null` would break every for).
+        nullable: v.default === null,
         sensitive: v.sensitive,
         validation: v.validation?.map((c) => ({ condition: `\${${c.condition}}`, errorMessage: c.errorMessage })),
       });
@@ -61,5 +62,17 @@ export class TrailguardModuleStack extends TerraformStack {
       },
     }));
     trailguardOutputs(this, tg, tg.regions.list);
+    // The config path warns at synth; the module can only warn at plan (a check block warns, never fails).
+    if (tg.edges.rules.some((r) => r.props.logicalName.startsWith("edge_global"))) {
+      this.addOverride("check.global_services_need_us_east_1", {
+        assert: [
+          {
+            condition: '${contains(var.regions, "us-east-1")}',
+            error_message:
+              "regions does not include us-east-1, where IAM, Organizations and other global services deliver their CloudTrail events: the detections that watch them (self-iam, and adjacent ones) will never fire.",
+          },
+        ],
+      });
+    }
   }
 }

@@ -12,7 +12,7 @@ export interface ModuleVariable {
   /** Terraform type constraint. */
   readonly type: string;
   readonly description: string;
-  /** Absent: required. */
+  /** Absent: required. `null`: optional, and null means "not set". Other defaults make null an error. */
   readonly default?: unknown;
   readonly sensitive?: boolean;
   /** Each condition is HCL; it may read other variables (Terraform 1.9+). */
@@ -121,7 +121,8 @@ export const MODULE_VARIABLES: readonly ModuleVariable[] = [
       },
       // What the quota preflight assumed (trail-locals.ts): the lists Terraform builds from this variable fit.
       {
-        condition: `length(jsonencode(${TRAILS_HCL.buckets("var.trails")})) + length(jsonencode(${TRAILS_HCL.keyForms(TRAILS_HCL.keyArns("var.trails"))})) + length(jsonencode(${TRAILS_HCL.logGroups("var.trails")})) <= ${TRAIL_JSON_BUDGET.filters}`,
+        // The same HCL as the locals (a validation cannot read a local), so the measure is the pattern's own text.
+        condition: `length(${TRAILS_HCL.filter(TRAILS_HCL.buckets("var.trails"))}) + length(${TRAILS_HCL.filter(TRAILS_HCL.keyForms(TRAILS_HCL.keyArns("var.trails")))}) + length(${TRAILS_HCL.filter(TRAILS_HCL.logGroups("var.trails"))}) <= ${TRAIL_JSON_BUDGET.filters}`,
         errorMessage: `trails: the buckets, keys and log groups take more than ${TRAIL_JSON_BUDGET.filters} characters in the delivery-path rule's event pattern (2,048 in all); list fewer trails here and use the construct or a config file, where synth measures the real pattern.`,
       },
       {
@@ -129,7 +130,7 @@ export const MODULE_VARIABLES: readonly ModuleVariable[] = [
         errorMessage: `trails: the known-good settings take more than ${TRAIL_JSON_BUDGET.settings} bytes of the Lambdas' 4 KB environment; list fewer trails or shorter values.`,
       },
       {
-        condition: `length(jsonencode(${TRAILS_HCL.trailArns("var.trails", "var.home_region", ANY_ACCOUNT)})) + length(jsonencode(${TRAILS_HCL.logDeliveryRoles("var.trails")})) <= ${TRAIL_JSON_BUDGET.arns}`,
+        condition: `length(jsonencode(${TRAILS_HCL.trailArnsOrNone("var.trails", "var.home_region", ANY_ACCOUNT)})) + length(jsonencode(${TRAILS_HCL.rolesOrNone(TRAILS_HCL.logDeliveryRoles("var.trails"), ANY_ACCOUNT)})) <= ${TRAIL_JSON_BUDGET.arns}`,
         errorMessage: `trails: the trail and role ARNs take more than ${TRAIL_JSON_BUDGET.arns} characters of the remediation roles' policies (10,240 each); list fewer trails.`,
       },
     ],
@@ -150,7 +151,7 @@ export const MODULE_VARIABLES: readonly ModuleVariable[] = [
     default: null,
     description: "Subscribe this address to the alarm topic (SNS sends a confirmation link first). Null: no subscription.",
     validation: [{ condition: `var.alarm_email == null ? true : ${matches(FORMATS.email, "var.alarm_email")}`, errorMessage: `alarm_email ${FORMATS.email.message}.` }],
-    worstCase: `${"e".repeat(64)}@${"d".repeat(60)}.com`,
+    worstCase: `${"e".repeat(64)}@${"d".repeat(253)}.${"c".repeat(63)}`,
   },
   {
     name: "tags",
@@ -161,6 +162,6 @@ export const MODULE_VARIABLES: readonly ModuleVariable[] = [
       { condition: "length(var.tags) <= 49", errorMessage: "tags: at most 49 (AWS allows 50 per resource, and trailguard adds ManagedBy)." },
       { condition: `alltrue([for k, v in var.tags : ${matches(FORMATS.tagKey, "k")} && ${matches(FORMATS.tagValue, "v")}])`, errorMessage: `tags: ${FORMATS.tagKey.message}; ${FORMATS.tagValue.message}.` },
     ],
-    worstCase: Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`tag${i}`, "v"])),
+    worstCase: Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`${String(i).padStart(2, "0")}${"k".repeat(126)}`, "v".repeat(256)])),
   },
 ];
