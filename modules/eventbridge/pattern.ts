@@ -93,3 +93,30 @@ export function matchesPattern(pattern: unknown, event: unknown): boolean {
     throw new Error(`pattern field ${key} must be a list of matchers or an object`);
   });
 }
+
+/**
+ * Why `pattern` does not match `event`: the path of the first field that fails and what the event holds
+ * there, or undefined when it matches. For `simulate --explain`.
+ */
+export function mismatch(pattern: unknown, event: unknown, at = ""): string | undefined {
+  if (matchesPattern(pattern, event)) return undefined;
+  const obj = (event !== null && typeof event === "object" ? event : {}) as Record<string, unknown>;
+  for (const [key, sub] of Object.entries(pattern as Record<string, Json>)) {
+    if (key === "$or") {
+      const alts = sub as Json[];
+      if (alts.some((alt) => matchesPattern(alt, event))) continue;
+      return `no alternative of ${at || "the pattern"}'s $or matches; the first: ${mismatch(alts[0], event, at)}`;
+    }
+    const path = at ? `${at}.${key}` : key;
+    const value = obj[key];
+    const shown = key in obj ? JSON.stringify(value)?.slice(0, 80) : "absent";
+    if (Array.isArray(sub)) {
+      if (!fieldMatches(sub, value, key in obj)) return `${path} is ${shown}, not ${JSON.stringify(sub).slice(0, 120)}`;
+    } else if (!matchesPattern({ [key]: sub }, event)) {
+      if (!(key in obj) || value === null || typeof value !== "object") return `${path} is ${shown}, not an object`;
+      const inner = Array.isArray(value) ? value.find((v) => v !== null && typeof v === "object") : value;
+      return mismatch(sub, inner, path) ?? `${path}: no element matches`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,33 @@
+/**
+ * Slack Block Kit limits (api.slack.com/reference/block-kit): at most 50 blocks; header text 150
+ * characters; section text 3000; section fields at most 10, each 2000; button text 75; context at most 10
+ * elements of 2000; `text` (the notification fallback) 40,000. A payload over a limit is refused by Slack
+ * with HTTP 200 and ok:false, which EventBridge counts as delivered: the alert is silently lost.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function blockKitProblems(payload: any): string[] {
+  const problems: string[] = [];
+  const len = (s: unknown) => (typeof s === "string" ? [...s].length : 0);
+  const over = (what: string, n: number, limit: number) => n > limit && problems.push(`${what}: ${n} over ${limit}`);
+  if (typeof payload?.text !== "string" || payload.text.length === 0) problems.push("text: missing");
+  else over("text", len(payload.text), 40_000);
+  if (!Array.isArray(payload?.blocks)) return [...problems, "blocks: missing"];
+  over("blocks", payload.blocks.length, 50);
+  payload.blocks.forEach((block: any, i: number) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const at = `blocks[${i}] (${block?.type})`;
+    if (block?.type === "header") over(`${at} text`, len(block.text?.text), 150);
+    if (block?.type === "section") {
+      if (block.text) over(`${at} text`, len(block.text.text), 3000);
+      if (block.fields) {
+        over(`${at} fields`, block.fields.length, 10);
+        block.fields.forEach((f: { text?: string }, j: number) => over(`${at} fields[${j}]`, len(f.text), 2000));
+      }
+    }
+    if (block?.type === "context") {
+      over(`${at} elements`, block.elements?.length ?? 0, 10);
+      (block.elements ?? []).forEach((e: { text?: string }, j: number) => over(`${at} elements[${j}]`, len(e.text), 2000));
+    }
+    if (block?.type === "actions") (block.elements ?? []).forEach((e: { text?: { text?: string } }, j: number) => over(`${at} elements[${j}] text`, len(e.text?.text), 75));
+  });
+  return problems;
+}
