@@ -23,3 +23,5 @@ export { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 export { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 export { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 export { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+export { CloudformationStackSet } from "@cdktf/provider-aws/lib/cloudformation-stack-set";
+export { CloudformationStackSetInstance } from "@cdktf/provider-aws/lib/cloudformation-stack-set-instance";

@@ -207,6 +207,30 @@ export interface TrailguardConfigProps {
     readonly sns?: boolean;
   };
   /**
+   * Cover every account of these OUs: edges rolled out by CloudFormation StackSets (see Organization).
+   * @default - this account only
+   */
+  readonly organization?: {
+    /**
+     * The organization: only its accounts' edges may write to the hub bus.
+     */
+    readonly id: string;
+    /**
+     * OU or root IDs whose accounts get edges, now and when they join (StackSets automatic deployment).
+     */
+    readonly organizationalUnits: string[];
+    /**
+     * `SELF`: the hub is in the management account; `DELEGATED_ADMIN`: in a StackSets delegated administrator account.
+     * @default "SELF"
+     */
+    readonly callAs?: "SELF" | "DELEGATED_ADMIN";
+    /**
+     * Names shown beside account IDs in remediation reports.
+     * @default {}
+     */
+    readonly accountNames?: Record<string, string>;
+  };
+  /**
    * Custom detections (see Custom rules).
    * @default []
    */

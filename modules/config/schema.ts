@@ -35,6 +35,12 @@ export const FORMATS = {
   roleArn: { pattern: /^arn:aws:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, message: "must be an IAM role ARN" },
   namePrefix: { pattern: /^[a-z][a-z0-9-]{0,22}$/, message: "must be 1-23 lowercase letters, digits or '-', starting with a letter" },
   email: { pattern: /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$/, message: "must be an email address" },
+  // AWS Organizations API reference, Organization.Id, Root.Id and OrganizationalUnit.Id patterns
+  // (https://docs.aws.amazon.com/organizations/latest/APIReference/API_OrganizationalUnit.html).
+  organizationId: { pattern: /^o-[a-z0-9]{10,32}$/, message: 'must be an organization ID: "o-" and 10-32 lowercase letters or digits' },
+  organizationTarget: { pattern: /^(?:r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, message: 'must be a root ID ("r-" and 4-32 characters) or an OU ID ("ou-xxxx-xxxxxxxx")' },
+  accountId: { pattern: /^\d{12}$/, message: "must be a 12-digit account ID" },
+  accountName: { pattern: /^[A-Za-z0-9 ._-]{1,50}$/, message: "must be 1-50 letters, digits, spaces or ._-" },
 } as const;
 
 
@@ -245,6 +251,26 @@ export const configSchema = z
       })
       .default({ sns: false })
       .meta({ description: "Where alerts go besides Slack." }),
+    organization: z
+      .strictObject({
+        id: z.string().regex(FORMATS.organizationId.pattern, FORMATS.organizationId.message).meta({ description: "The organization: only its accounts' edges may write to the hub bus." }),
+        organizationalUnits: z
+          .array(z.string().regex(FORMATS.organizationTarget.pattern, FORMATS.organizationTarget.message))
+          .min(1, "list at least one OU or root ID")
+          .meta({ description: "OU or root IDs whose accounts get edges, now and when they join (StackSets automatic deployment)." }),
+        callAs: z.enum(["SELF", "DELEGATED_ADMIN"]).default("SELF").meta({
+          description: "`SELF`: the hub is in the management account; `DELEGATED_ADMIN`: in a StackSets delegated administrator account.",
+        }),
+        accountNames: z
+          .record(z.string().regex(FORMATS.accountId.pattern, FORMATS.accountId.message), z.string().regex(FORMATS.accountName.pattern, FORMATS.accountName.message))
+          .default({})
+          .meta({ description: "Names shown beside account IDs in remediation reports." }),
+      })
+      .optional()
+      .meta({
+        description: "Cover every account of these OUs: edges rolled out by CloudFormation StackSets (see Organization).",
+        defaultText: "this account only",
+      }),
     rules: z.array(customRule).default([]).meta({ description: "Custom detections (see Custom rules)." }),
     tags: tags
       .default({})

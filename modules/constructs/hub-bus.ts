@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { CloudwatchEventBus, CloudwatchEventBusPolicy } from "../aws";
 import { Fn } from "../cdk";
-import { hubBusPolicy } from "../iam/event-bus";
+import { hubBusPolicy, type HubBusPolicyProps } from "../iam/event-bus";
 import type { Home } from "./regional";
 
 export interface HubBusProps {
@@ -27,11 +27,11 @@ export class HubBus extends Construct {
   }
 
   /** Allow PutEvents to these roles and deny it to every other principal. */
-  restrictWritersTo(roleArns: readonly string[]): CloudwatchEventBusPolicy {
+  restrictWritersTo(roleArns: readonly string[], organization?: HubBusPolicyProps["organization"]): CloudwatchEventBusPolicy {
     const policy = new CloudwatchEventBusPolicy(this, "policy", {
       region: this.home.region,
       eventBusName: this.bus.name,
-      policy: Fn.jsonencode(hubBusPolicy({ busArn: this.bus.arn, writerRoleArns: roleArns })),
+      policy: Fn.jsonencode(hubBusPolicy({ busArn: this.bus.arn, writerRoleArns: roleArns, organization })),
     });
     policy.overrideLogicalId("hub");
     return policy;

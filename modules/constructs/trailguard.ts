@@ -30,6 +30,7 @@ import { Remediation } from "./remediation";
 import { Role } from "./role";
 import { SLACK_POST_MESSAGE_URL, SlackDestination, type SlackVariables } from "./slack-destination";
 import { TrailLocals } from "./trail-locals";
+import { OrganizationEdges } from "./organization-edges";
 import { TerraformJson } from "../terraform-json";
 import { selfCheckSettings, WEBHOOK_URL_PREFIX } from "../remediation/self-check";
 import { EVERY_REGION, SELF_CHECK_METRIC } from "../../lambda-src/lib/self-check-settings";
@@ -104,6 +105,8 @@ export class Trailguard extends Construct {
   readonly edges: Edges;
   readonly slack: SlackDestination;
   readonly remediation?: Remediation;
+  /** The member accounts' edges (StackSets), when the config names an organization. */
+  readonly organization?: OrganizationEdges;
   readonly alarms: AlarmTopic;
   /** The detection groups that got rules, in order. */
   readonly groups: readonly DetectionGroup[];
@@ -290,7 +293,20 @@ export class Trailguard extends Construct {
       reportRule = report;
     }
     const writers = this.remediation ? [this.remediation.role.arn, this.remediation.heartbeatRole.arn] : [];
-    this.hub.restrictWritersTo([edgeRole.role.arn, ...writers]);
+    const org = config.organization;
+    if (org) {
+      this.organization = new OrganizationEdges(this, "organization", {
+        home,
+        regions,
+        organization: org,
+        namePrefix: prefix,
+        hubBusArn: this.hub.bus.arn,
+        patterns: edgePatterns(detections.filter((d) => d.scope === "regional")),
+        globalPatterns: hasGlobal ? edgePatterns(detections.filter((d) => d.scope === "global")) : [],
+        tags,
+      });
+    }
+    this.hub.restrictWritersTo([edgeRole.role.arn, ...writers], org ? { id: org.id, edgeRoleArnLike: `arn:aws:iam::*:role/${prefix}-edge` } : undefined);
     this.addAlarms(config);
     // Before anything is written: no document of trailguard's may break an AWS quota at apply. Only this
     // construct's resources are measured: a caller's own resources are theirs.

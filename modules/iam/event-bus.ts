@@ -4,6 +4,11 @@ export interface HubBusPolicyProps {
   readonly busArn: string;
   /** The only principals that may put events on the hub bus: the edge role and the remediation role. */
   readonly writerRoleArns: readonly string[];
+  /**
+   * The organization's member edges: roles named like `edgeRoleArnLike` (`arn:aws:iam::*:role/<prefix>-edge`)
+   * in accounts of the organization `id` may write too.
+   */
+  readonly organization?: { readonly id: string; readonly edgeRoleArnLike: string };
 }
 
 /**
@@ -18,6 +23,7 @@ export interface HubBusPolicyProps {
  * Without this, anyone allowed `events:PutEvents` could post a forged "report" with the bot token.
  */
 export function hubBusPolicy(p: HubBusPolicyProps): PolicyDocument {
+  const org = p.organization;
   return {
     Version: "2012-10-17",
     Statement: [
@@ -28,13 +34,30 @@ export function hubBusPolicy(p: HubBusPolicyProps): PolicyDocument {
         Action: ["events:PutEvents"],
         Resource: p.busArn,
       },
+      // The member accounts' edge roles, and only from accounts of the organization: aws:PrincipalOrgID
+      // is the condition AWS's own bus policy example uses for an organization
+      // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html).
+      ...(org
+        ? [
+            {
+              Sid: "MemberEdgesMayWrite",
+              Effect: "Allow" as const,
+              Principal: "*" as const,
+              Action: ["events:PutEvents"],
+              Resource: p.busArn,
+              Condition: { StringEquals: { "aws:PrincipalOrgID": org.id }, ArnLike: { "aws:PrincipalArn": org.edgeRoleArnLike } },
+            },
+          ]
+        : []),
       {
         Sid: "NobodyElseMayWrite",
         Effect: "Deny",
         Principal: "*",
         Action: ["events:PutEvents"],
         Resource: p.busArn,
-        Condition: { ArnNotEquals: { "aws:PrincipalArn": [...p.writerRoleArns] } },
+        Condition: org
+          ? { ArnNotLike: { "aws:PrincipalArn": [...p.writerRoleArns, org.edgeRoleArnLike] } }
+          : { ArnNotEquals: { "aws:PrincipalArn": [...p.writerRoleArns] } },
       },
     ],
   };

@@ -52,6 +52,9 @@ export function preflight(stack: StackJson, assume: Assumptions): QuotaProblem[]
     check(address, QUOTAS.ruleName, length(r.name));
   }
   for (const [name, p] of of("aws_cloudwatch_event_bus_policy")) check(addr("aws_cloudwatch_event_bus_policy", name, p), QUOTAS.busPolicy, length(p.policy));
+  for (const [name, set] of of("aws_cloudformation_stack_set")) {
+    check(addr("aws_cloudformation_stack_set", name, set), QUOTAS.stackSetTemplate, Buffer.byteLength(worstString(worst, String(set.template_body ?? ""))));
+  }
   for (const [name, k] of of("aws_kms_key")) check(addr("aws_kms_key", name, k), QUOTAS.keyPolicy, Buffer.byteLength(worstString(worst, String(k.policy ?? ""))));
   for (const [name, fn] of of("aws_lambda_function")) {
     const vars = ((fn.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {}) as Record<string, string>;

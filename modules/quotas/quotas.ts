@@ -33,4 +33,6 @@ export const QUOTAS = {
   tags: { name: "tags per resource", limit: 50, unit: "tags", source: "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html" },
   /** Key policy document: "32 KB (32,768 bytes)". */
   keyPolicy: { name: "KMS key policy", limit: 32_768, unit: "bytes", source: "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html" },
+  /** CreateStackSet `TemplateBody`: "Maximum length of 51,200" bytes (a template in S3 may be 1 MB). */
+  stackSetTemplate: { name: "CloudFormation StackSet template body", limit: 51_200, unit: "bytes", source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html" },
 } as const satisfies Record<string, Quota>;

@@ -1,0 +1,81 @@
+import { Construct } from "constructs";
+import { CloudformationStackSet, CloudformationStackSetInstance } from "../aws";
+import type { TrailguardConfig } from "../config";
+import type { PatternObject } from "../detections";
+import { globalTemplate, regionalTemplate } from "../organization/templates";
+import { jsonWithTerraform } from "../terraform-json";
+import { hclLiteral } from "./hcl";
+import type { Home, Regions } from "./regional";
+
+export interface OrganizationEdgesProps {
+  readonly home: Home;
+  readonly regions: Regions;
+  readonly organization: NonNullable<TrailguardConfig["organization"]>;
+  readonly namePrefix: string;
+  readonly hubBusArn: string;
+  readonly patterns: readonly PatternObject[];
+  readonly globalPatterns: readonly PatternObject[];
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * Edges in every account of the organization's OUs, by CloudFormation StackSets with service-managed
+ * permissions: accounts that join an OU later get them without anyone running Terraform (automatic
+ * deployment), and an account that leaves loses them (nothing retained). StackSets never deploy to the
+ * management account ("StackSets doesn't deploy stack instances to the organization management account",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html): the hub's
+ * own edges cover it when the hub is the management account (callAs SELF).
+ * - `member_roles`: the edge role, once per account (in the home region; IAM is global).
+ * - `member_edges`: the edge rules and dead-letter queue, in every configured region of every account.
+ * Both StackSets are administered from the home region. Their stacks carry the StackSet's tags.
+ */
+export class OrganizationEdges extends Construct {
+  readonly roles: CloudformationStackSet;
+  readonly edges: CloudformationStackSet;
+
+  constructor(scope: Construct, id: string, props: OrganizationEdgesProps) {
+    super(scope, id);
+    const { home, organization: org } = props;
+    const stackSet = (logicalName: string, name: string, description: string, template: object, capabilities: string[]) => {
+      const set = new CloudformationStackSet(this, logicalName, {
+        region: home.region,
+        name,
+        description,
+        permissionModel: "SERVICE_MANAGED",
+        autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+        callAs: org.callAs,
+        capabilities,
+        templateBody: hclLiteral(jsonWithTerraform(template)),
+        tags: { ...props.tags },
+        // With SERVICE_MANAGED, AWS fills in the administration role; without this every plan shows a change.
+        lifecycle: { ignoreChanges: ["administration_role_arn"] },
+      });
+      set.overrideLogicalId(logicalName);
+      return set;
+    };
+    this.roles = stackSet("member_roles", `${props.namePrefix}-member-roles`, "trailguard: the edge role of every member account", globalTemplate(props), ["CAPABILITY_NAMED_IAM"]);
+    this.edges = stackSet("member_edges", `${props.namePrefix}-member-edges`, "trailguard: the edge rules of every member account and region", regionalTemplate(props), []);
+
+    const deploymentTargets = { organizationalUnitIds: [...org.organizationalUnits] };
+    const roles = new CloudformationStackSetInstance(this, "roles_instance", {
+      region: home.region,
+      stackSetName: this.roles.name,
+      stackSetInstanceRegion: home.region,
+      callAs: org.callAs,
+      deploymentTargets,
+    });
+    roles.overrideLogicalId("member_roles");
+    // One instance per region (plan addresses keyed by region), after the roles the rules forward with.
+    const edges = new CloudformationStackSetInstance(this, "edges_instance", {
+      forEach: props.regions.forEach,
+      region: home.region,
+      stackSetName: this.edges.name,
+      stackSetInstanceRegion: props.regions.region,
+      callAs: org.callAs,
+      deploymentTargets,
+      operationPreferences: { regionConcurrencyType: "PARALLEL", maxConcurrentPercentage: 100, failureTolerancePercentage: 10 },
+      dependsOn: [roles],
+    });
+    edges.overrideLogicalId("member_edges");
+  }
+}

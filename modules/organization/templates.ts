@@ -1,0 +1,117 @@
+/**
+ * The CloudFormation templates StackSets deploy to every member account, built from the same pattern and
+ * policy builders as the Terraform edges (detections/edge.ts, iam/*), so the two cannot drift.
+ *
+ * - Regional (every configured region of every account): the edge rules, each with one target, the hub bus
+ *   in the hub's account and region, reached in one hop (EventBridge does not forward an event it received
+ *   from another bus: "EventBridge can't route events received from a sender event bus to a third event
+ *   bus", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-bus-to-bus.html), and a dead-letter
+ *   queue. A rule may target a bus of another account in another Region, through an IAM role
+ *   (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html).
+ * - Global (one region of every account): the edge role, which may only put events on the hub bus.
+ *
+ * Account IDs are `${AWS::AccountId}` (Fn::Sub): one template serves every account.
+ */
+import type { PatternObject } from "../detections";
+import { deadLetterQueuePolicy } from "../iam/dead-letter-queue";
+import { eventBridgeTrustPolicy, putEventsPolicy } from "../iam/eventbridge-role";
+import type { PolicyDocument } from "../iam/policy";
+import { TARGET_RETRY } from "../constructs/event-rule";
+
+/** The member account's own ID, as CloudFormation substitutes it. */
+export const MEMBER_ACCOUNT = "${AWS::AccountId}";
+const MEMBER_REGION = "${AWS::Region}";
+
+export interface MemberTemplateProps {
+  readonly namePrefix: string;
+  /** The hub bus (a Terraform expression at synth; a literal ARN in the deployed template). */
+  readonly hubBusArn: string;
+  /** Edge patterns of the regional detections, one rule each (detections/edge.ts). */
+  readonly patterns: readonly PatternObject[];
+  /** Edge patterns of the global-service detections: rules in us-east-1 only. */
+  readonly globalPatterns: readonly PatternObject[];
+}
+
+export type Template = Record<string, unknown>;
+
+/** Strings that name `${AWS::...}` become Fn::Sub, so CloudFormation fills in each account and region. */
+function sub(v: unknown): unknown {
+  if (typeof v === "string") return v.includes("${AWS::") ? { "Fn::Sub": v } : v;
+  if (Array.isArray(v)) return v.map(sub);
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, sub(x)]));
+  return v;
+}
+
+/** `Edge`, `Edge2`... and `EdgeGlobal`...: CloudFormation logical IDs, alphanumeric. */
+const logicalId = (base: string, i: number) => `${base}${i === 0 ? "" : i + 1}`;
+
+export function regionalTemplate(p: MemberTemplateProps): Template {
+  const rules = [
+    ...p.patterns.map((pattern, i) => ({ id: logicalId("Edge", i), name: `${p.namePrefix}-edge${i === 0 ? "" : `-${i + 1}`}`, pattern, global: false })),
+    ...p.globalPatterns.map((pattern, i) => ({ id: logicalId("EdgeGlobal", i), name: `${p.namePrefix}-edge-global${i === 0 ? "" : `-${i + 1}`}`, pattern, global: true })),
+  ];
+  const queueArn = `arn:aws:sqs:${MEMBER_REGION}:${MEMBER_ACCOUNT}:${p.namePrefix}-dlq`;
+  const resources: Record<string, unknown> = {
+    DeadLetterQueue: {
+      Type: "AWS::SQS::Queue",
+      Properties: { QueueName: `${p.namePrefix}-dlq`, SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 },
+    },
+    DeadLetterQueuePolicy: {
+      Type: "AWS::SQS::QueuePolicy",
+      Properties: {
+        Queues: [{ Ref: "DeadLetterQueue" }],
+        PolicyDocument: sub(deadLetterQueuePolicy(queueArn, [`arn:aws:events:${MEMBER_REGION}:${MEMBER_ACCOUNT}:rule/${p.namePrefix}-*`])),
+      },
+    },
+  };
+  for (const r of rules) {
+    resources[r.id] = {
+      Type: "AWS::Events::Rule",
+      ...(r.global ? { Condition: "GlobalServicesRegion" } : {}),
+      Properties: {
+        Name: r.name,
+        Description: `trailguard edge: forwards CloudTrail calls that a detection watches to the hub bus${r.global ? " (global services, us-east-1 only)" : ""}`,
+        EventBusName: "default",
+        State: "ENABLED",
+        EventPattern: r.pattern,
+        Targets: [
+          {
+            Id: "hub",
+            Arn: p.hubBusArn,
+            RoleArn: sub(`arn:aws:iam::${MEMBER_ACCOUNT}:role/${p.namePrefix}-edge`),
+            DeadLetterConfig: { Arn: { "Fn::GetAtt": ["DeadLetterQueue", "Arn"] } },
+            RetryPolicy: { MaximumEventAgeInSeconds: TARGET_RETRY.maximumEventAgeInSeconds, MaximumRetryAttempts: TARGET_RETRY.maximumRetryAttempts },
+          },
+        ],
+      },
+    };
+  }
+  return {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description: `trailguard edges of one member account and region: forward CloudTrail calls to the hub bus (${p.namePrefix})`,
+    // IAM, Organizations and the other global services deliver their events in us-east-1 only.
+    ...(rules.some((r) => r.global) ? { Conditions: { GlobalServicesRegion: { "Fn::Equals": [{ Ref: "AWS::Region" }, "us-east-1"] } } } : {}),
+    Resources: resources,
+  };
+}
+
+/** The edge role of a member account: trusted by EventBridge for this account's edge rules only. */
+export function globalTemplate(p: Pick<MemberTemplateProps, "namePrefix" | "hubBusArn">): Template {
+  const trust: PolicyDocument = eventBridgeTrustPolicy({ sourceArnLike: `arn:aws:events:*:${MEMBER_ACCOUNT}:rule/${p.namePrefix}-edge*`, account: MEMBER_ACCOUNT });
+  return {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description: `trailguard: the role a member account's edge rules forward to the hub bus with (${p.namePrefix})`,
+    Resources: {
+      EdgeRole: {
+        Type: "AWS::IAM::Role",
+        Properties: {
+          RoleName: `${p.namePrefix}-edge`,
+          Description: "trailguard: lets the edge rules of every region forward CloudTrail calls to the hub bus",
+          AssumeRolePolicyDocument: sub(trust),
+          Policies: [{ PolicyName: "forward-to-hub-bus", PolicyDocument: putEventsPolicy(p.hubBusArn) }],
+          Tags: [{ Key: "ManagedBy", Value: "trailguard" }],
+        },
+      },
+    },
+  };
+}
