@@ -19,6 +19,8 @@ export interface Request {
   readonly principalArn: string;
   readonly action: string;
   readonly resource: string;
+  /** `aws:PrincipalOrgID`: the organization of the principal's account, if any. */
+  readonly principalOrgId?: string;
 }
 
 const list = <T>(v: T | readonly T[] | undefined): readonly T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v as T]);
@@ -26,11 +28,13 @@ const glob = (pattern: string, value: string) =>
   new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(value);
 
 function conditionHolds(condition: Statement["Condition"], req: Request): boolean {
-  const context: Record<string, string> = { "aws:PrincipalArn": req.principalArn };
+  const context: Record<string, string> = { "aws:PrincipalArn": req.principalArn, ...(req.principalOrgId ? { "aws:PrincipalOrgID": req.principalOrgId } : {}) };
   return Object.entries(condition ?? {}).every(([op, keys]) =>
     Object.entries(keys).every(([key, values]) => {
       const v = context[key];
-      if (v === undefined) throw new Error(`no context key ${key} in this evaluator`);
+      // A key the request does not carry fails every operator but the negated ones (IAM: "...IfExists" aside).
+      if (v === undefined && key !== "aws:PrincipalOrgID") throw new Error(`no context key ${key} in this evaluator`);
+      if (v === undefined) return op.includes("Not");
       const vs = list(values);
       switch (op) {
         case "ArnEquals":
@@ -40,6 +44,8 @@ function conditionHolds(condition: Statement["Condition"], req: Request): boolea
           return !vs.includes(v);
         case "ArnLike":
           return vs.some((p) => glob(p, v));
+        case "ArnNotLike":
+          return !vs.some((p) => glob(p, v));
         default:
           throw new Error(`condition operator ${op} is not in this evaluator`);
       }
@@ -60,9 +66,19 @@ function applies(s: Statement, req: Request, resourcePolicy: boolean): boolean {
   );
 }
 
+/**
+ * Same account: an explicit Deny anywhere denies, else an Allow in either policy allows. Across accounts
+ * (the principal's account is not the resource's), both the identity policy and the resource policy must
+ * allow ("Cross-account policy evaluation logic", IAM User Guide).
+ */
 export function evaluate(req: Request, resourcePolicy: readonly Statement[], identityPolicy: readonly Statement[]): "allowed" | "denied" {
   const all = [...resourcePolicy.map((s) => [s, true] as const), ...identityPolicy.map((s) => [s, false] as const)];
   const matching = all.filter(([s, isResource]) => applies(s, req, isResource));
   if (matching.some(([s]) => s.Effect === "Deny")) return "denied";
+  const account = (arn: string) => arn.split(":")[4];
+  if (account(req.principalArn) !== account(req.resource)) {
+    const allows = (resource: boolean) => matching.some(([s, isResource]) => isResource === resource && s.Effect === "Allow");
+    return allows(true) && allows(false) ? "allowed" : "denied";
+  }
   return matching.some(([s]) => s.Effect === "Allow") ? "allowed" : "denied";
 }

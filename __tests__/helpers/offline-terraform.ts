@@ -34,8 +34,15 @@ const OFFLINE_PROVIDER = { skip_credentials_validation: true, skip_requesting_ac
 /** A Terraform JSON configuration as the v5 mirror can plan it: the version pinned, no `region` arguments. */
 function forTheMirror(stack: Record<string, any>): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   stack.terraform.required_providers.aws.version = MIRROR_AWS_VERSION;
-  for (const byName of Object.values<Record<string, Record<string, unknown>>>(stack.resource)) {
-    for (const body of Object.values(byName)) delete body.region;
+  for (const [type, byName] of Object.entries<Record<string, Record<string, unknown>>>(stack.resource)) {
+    for (const body of Object.values(byName)) {
+      delete body.region;
+      // v6 renamed a StackSet instance's target region to stack_set_instance_region; v5 calls it region.
+      if (type === "aws_cloudformation_stack_set_instance" && body.stack_set_instance_region !== undefined) {
+        body.region = body.stack_set_instance_region;
+        delete body.stack_set_instance_region;
+      }
+    }
   }
   return stack;
 }

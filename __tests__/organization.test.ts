@@ -1,0 +1,173 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, parseConfig } from "../modules/config";
+import { matchesPattern } from "../modules/eventbridge/pattern";
+import { WorstCase } from "../modules/quotas";
+import { catalogFixtures, readOnly } from "./helpers/fixtures";
+import { evaluate, type Statement } from "./helpers/iam-evaluate";
+import { OfflineTerraform, terraformUnavailable } from "./helpers/offline-terraform";
+import { CHANNEL_CONFIG, synthStack, synthToDisk } from "./helpers/synth";
+
+const ORG = { id: "o-a1b2c3d4e5", organizationalUnits: ["r-ab12", "ou-ab12-11111111"], accountNames: { "111122223333": "prod-payments" } };
+const CONFIG = { ...CHANNEL_CONFIG, organization: ORG };
+/** Every family on: the regional edge pattern takes two rules. */
+const ALL_FAMILIES = { ...CONFIG, detections: { include: ["trail", "delivery", "self", "custom", "adjacent"] } };
+const HUB_BUS = "arn:aws:events:us-east-1:123456789012:event-bus/trailguard";
+
+let stack: any;
+let regional: any;
+let global: any;
+
+/** A StackSet's template as CloudFormation receives it: the hub bus ARN filled in, `$${` unescaped. */
+function template(body: string): any {
+  return JSON.parse(body.replace("${aws_cloudwatch_event_bus.hub.arn}", HUB_BUS).replace(/\$\$\{/g, "${"));
+}
+
+beforeAll(() => {
+  stack = synthStack(CONFIG);
+  regional = template(stack.resource.aws_cloudformation_stack_set.member_edges.template_body);
+  global = template(stack.resource.aws_cloudformation_stack_set.member_roles.template_body);
+});
+
+describe("organization config", () => {
+  test.each([
+    ["an organization ID of the wrong shape", { ...ORG, id: "o-ABC" }, 'organization.id: must be an organization ID: "o-" and 10-32 lowercase letters or digits'],
+    ["an OU ID of the wrong shape", { ...ORG, organizationalUnits: ["ou-1"] }, 'organization.organizationalUnits[0]: must be a root ID ("r-" and 4-32 characters) or an OU ID ("ou-xxxx-xxxxxxxx")'],
+    ["no OU", { ...ORG, organizationalUnits: [] }, "organization.organizationalUnits: list at least one OU or root ID"],
+    ["an account name keyed by a non-account", { ...ORG, accountNames: { "1234": "x" } }, 'organization.accountNames["1234"]: key must be a 12-digit account ID'],
+    ["an unknown callAs", { ...ORG, callAs: "ADMIN" }, "organization.callAs"],
+  ])("%s fails, naming the field", (_label, organization, message) => {
+    expect(() => parseConfig({ ...CHANNEL_CONFIG, organization })).toThrow(ConfigError);
+    expect(() => parseConfig({ ...CHANNEL_CONFIG, organization })).toThrow(message);
+  });
+});
+
+describe("member edges by StackSets", () => {
+  test("two service-managed StackSets, automatic deployment on, nothing retained, administered from the home region", () => {
+    const sets = stack.resource.aws_cloudformation_stack_set;
+    expect(Object.keys(sets).sort()).toEqual(["member_edges", "member_roles"]);
+    for (const set of Object.values<any>(sets)) {
+      expect(set).toMatchObject({ permission_model: "SERVICE_MANAGED", auto_deployment: { enabled: true, retain_stacks_on_account_removal: false }, call_as: "SELF", region: "us-east-1" });
+    }
+    expect(sets.member_roles.capabilities).toEqual(["CAPABILITY_NAMED_IAM"]);
+    expect(sets.member_edges.capabilities).toEqual([]);
+  });
+
+  test("the instances target the OUs: the roles once (home region), the edges in every configured region", () => {
+    const instances = stack.resource.aws_cloudformation_stack_set_instance;
+    expect(instances.member_roles.deployment_targets).toEqual({ organizational_unit_ids: ["r-ab12", "ou-ab12-11111111"] });
+    expect(instances.member_roles.stack_set_instance_region).toBe("us-east-1");
+    expect(instances.member_edges.deployment_targets).toEqual({ organizational_unit_ids: ["r-ab12", "ou-ab12-11111111"] });
+    expect(instances.member_edges.for_each).toBe("${toset(local.regions)}");
+    expect(instances.member_edges.stack_set_instance_region).toBe("${each.value}");
+    expect(instances.member_edges.depends_on).toEqual(["aws_cloudformation_stack_set_instance.member_roles"]);
+  });
+
+  test("a member account and region gets at most 4 CloudFormation resources (default detections), and no Lambda, connection or token", () => {
+    expect(Object.entries<any>(regional.Resources).map(([id, r]) => [id, r.Type, r.Condition])).toEqual([
+      ["DeadLetterQueue", "AWS::SQS::Queue", undefined],
+      ["DeadLetterQueuePolicy", "AWS::SQS::QueuePolicy", undefined],
+      ["Edge", "AWS::Events::Rule", undefined],
+      ["EdgeGlobal", "AWS::Events::Rule", "GlobalServicesRegion"],
+    ]);
+    expect(regional.Conditions).toEqual({ GlobalServicesRegion: { "Fn::Equals": [{ Ref: "AWS::Region" }, "us-east-1"] } });
+    expect(Object.entries<any>(global.Resources).map(([id, r]) => [id, r.Type])).toEqual([["EdgeRole", "AWS::IAM::Role"]]);
+    // With the opt-in adjacent family too, the regional pattern needs a second rule: 5 in us-east-1.
+    const all = template(synthStack(ALL_FAMILIES).resource.aws_cloudformation_stack_set.member_edges.template_body);
+    expect(Object.keys(all.Resources)).toEqual(["DeadLetterQueue", "DeadLetterQueuePolicy", "Edge", "Edge2", "EdgeGlobal"]);
+  });
+
+  test("each member edge forwards to the hub bus in one hop, through the account's edge role, with a dead-letter queue", () => {
+    expect(regional.Resources.Edge.Properties.Targets).toEqual([
+      {
+        Id: "hub",
+        Arn: HUB_BUS,
+        RoleArn: { "Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/trailguard-edge" },
+        DeadLetterConfig: { Arn: { "Fn::GetAtt": ["DeadLetterQueue", "Arn"] } },
+        RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
+      },
+    ]);
+  });
+
+  test("the templates' patterns are the Terraform edges' patterns, character for character", () => {
+    const rules = stack.resource.aws_cloudwatch_event_rule;
+    expect(regional.Resources.Edge.Properties.EventPattern).toEqual(JSON.parse(rules.edge.event_pattern));
+    expect(regional.Resources.EdgeGlobal.Properties.EventPattern).toEqual(JSON.parse(rules.edge_global.event_pattern));
+  });
+
+  test("on every fixture and its read-only near miss, the member edges forward exactly what the Terraform edges forward (every family on)", () => {
+    const all = synthStack(ALL_FAMILIES);
+    const rules = Object.values<any>(all.resource.aws_cloudwatch_event_rule).filter((r) => r.event_bus_name === "default" && r.event_pattern);
+    const edges = Object.values<any>(template(all.resource.aws_cloudformation_stack_set.member_edges.template_body).Resources).filter((r) => r.Type === "AWS::Events::Rule");
+    expect([rules.length, edges.length]).toEqual([3, 3]);
+    const terraform = (e: object) => rules.some((r) => matchesPattern(JSON.parse(r.event_pattern), e));
+    const member = (e: object) => edges.some((r) => matchesPattern(r.Properties.EventPattern, e));
+    const fixtures = catalogFixtures();
+    let forwarded = 0;
+    for (const [name, event] of fixtures) {
+      for (const e of [event, readOnly(event)]) {
+        expect([name, member(e)]).toEqual([name, terraform(e)]);
+        if (member(e)) forwarded++;
+      }
+    }
+    expect(forwarded).toBeGreaterThan(20);
+  });
+
+  test("the member edge role: trusted by EventBridge for this account's edge rules only, may only put events on the hub bus", () => {
+    const role = global.Resources.EdgeRole.Properties;
+    expect(role.RoleName).toBe("trailguard-edge");
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Sid: "EventBridgeRulesOfThisStack",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: ["sts:AssumeRole"],
+        Condition: {
+          StringEquals: { "aws:SourceAccount": { "Fn::Sub": "${AWS::AccountId}" } },
+          ArnLike: { "aws:SourceArn": { "Fn::Sub": "arn:aws:events:*:${AWS::AccountId}:rule/trailguard-edge*" } },
+        },
+      },
+    ]);
+    expect(role.Policies).toEqual([{ PolicyName: "forward-to-hub-bus", PolicyDocument: { Version: "2012-10-17", Statement: [{ Sid: "ForwardToTheHubBus", Effect: "Allow", Action: ["events:PutEvents"], Resource: HUB_BUS }] } }]);
+  });
+});
+
+describe("the hub bus policy with an organization", () => {
+  const worst = () => new WorstCase(stack, { longestRegion: "us-east-1" });
+  const policy = (): Statement[] => JSON.parse(worst().template(stack.resource.aws_cloudwatch_event_bus_policy.hub.policy) as string).Statement;
+  const put = (principalArn: string, principalOrgId?: string) => ({ principalArn, action: "events:PutEvents", resource: HUB_BUS, principalOrgId });
+  const EDGE_ROLE_POLICY: Statement[] = [{ Effect: "Allow", Action: ["events:PutEvents"], Resource: HUB_BUS }];
+  const ADMIN: Statement[] = [{ Effect: "Allow", Action: "events:*", Resource: "*" }];
+
+  test("a member account's edge role, in the organization, may put events", () => {
+    expect(evaluate(put("arn:aws:iam::111122223333:role/trailguard-edge", "o-a1b2c3d4e5"), policy(), EDGE_ROLE_POLICY)).toBe("allowed");
+  });
+
+  test("the same role name in an account outside the organization may not", () => {
+    expect(evaluate(put("arn:aws:iam::999988887777:role/trailguard-edge", "o-zzzzzzzzzz"), policy(), EDGE_ROLE_POLICY)).toBe("denied");
+    expect(evaluate(put("arn:aws:iam::999988887777:role/trailguard-edge"), policy(), EDGE_ROLE_POLICY)).toBe("denied");
+  });
+
+  test("another role of a member account, even an administrator, may not; nor this account's administrator", () => {
+    expect(evaluate(put("arn:aws:iam::111122223333:role/Admin", "o-a1b2c3d4e5"), policy(), ADMIN)).toBe("denied");
+    expect(evaluate(put("arn:aws:iam::123456789012:role/Admin", "o-a1b2c3d4e5"), policy(), ADMIN)).toBe("denied");
+  });
+
+  test("the hub's own edge, remediation and heartbeat roles still may", () => {
+    for (const role of ["edge", "remediation", "heartbeat"]) {
+      expect(evaluate(put(`arn:aws:iam::123456789012:role/trailguard-${role}`, "o-a1b2c3d4e5"), policy(), [])).toBe("allowed");
+    }
+  });
+});
+
+(terraformUnavailable() ? describe.skip : describe)("offline terraform plan of the hub with the StackSets (provider 5.100.0 mirror)", () => {
+  test("plans: the StackSets and an edge instance per region", () => {
+    const tf = new OfflineTerraform(synthToDisk({ ...CONFIG, regions: ["us-east-1", "eu-west-1"] }, mkdtempSync(join(tmpdir(), "tg-synth-"))));
+    tf.ok(["init", "-input=false", "-no-color"]);
+    const plan = tf.ok(["plan", "-input=false", "-no-color"], { slack_token: ["xoxb", "0", "organization-test"].join("-") });
+    expect(plan).toContain('aws_cloudformation_stack_set_instance.member_edges["eu-west-1"] will be created');
+    expect(plan).toContain("aws_cloudformation_stack_set.member_roles will be created");
+    expect(plan).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy\./);
+  }, 120_000);
+});
