@@ -72,7 +72,10 @@ describe("member edges by StackSets", () => {
       ["EdgeGlobal", "AWS::Events::Rule", "GlobalServicesRegion"],
     ]);
     expect(regional.Conditions).toEqual({ GlobalServicesRegion: { "Fn::Equals": [{ Ref: "AWS::Region" }, "us-east-1"] } });
-    expect(Object.entries<any>(global.Resources).map(([id, r]) => [id, r.Type])).toEqual([["EdgeRole", "AWS::IAM::Role"]]);
+    expect(Object.entries<any>(global.Resources).map(([id, r]) => [id, r.Type])).toEqual([
+      ["EdgeRole", "AWS::IAM::Role"],
+      ["MemberRemediationRole", "AWS::IAM::Role"],
+    ]);
     // With the opt-in adjacent family too, the regional pattern needs a second rule: 5 in us-east-1.
     const all = template(synthStack(ALL_FAMILIES).resource.aws_cloudformation_stack_set.member_edges.template_body);
     expect(Object.keys(all.Resources)).toEqual(["DeadLetterQueue", "DeadLetterQueuePolicy", "Edge", "Edge2", "EdgeGlobal"]);
@@ -130,6 +133,41 @@ describe("member edges by StackSets", () => {
       },
     ]);
     expect(role.Policies).toEqual([{ PolicyName: "forward-to-hub-bus", PolicyDocument: { Version: "2012-10-17", Statement: [{ Sid: "ForwardToTheHubBus", Effect: "Allow", Action: ["events:PutEvents"], Resource: HUB_BUS }] } }]);
+  });
+});
+
+describe("cross-account remediation", () => {
+  const HUB_ROLE = "arn:aws:iam::123456789012:role/trailguard-remediation";
+
+  test("the member role: only the hub's remediate role, from the organization, may assume it; it may only restart this account's trails", () => {
+    const role = template(stack.resource.aws_cloudformation_stack_set.member_roles.template_body.replace("${aws_iam_role.remediation.arn}", HUB_ROLE)).Resources.MemberRemediationRole.Properties;
+    expect(role.RoleName).toBe("trailguard-member-remediation");
+    expect(role.AssumeRolePolicyDocument).toEqual({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "TheHubRemediateLambda", Effect: "Allow", Principal: { AWS: HUB_ROLE }, Action: ["sts:AssumeRole"], Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } }],
+    });
+    expect(role.Policies[0].PolicyDocument.Statement).toEqual([
+      { Sid: "FindTrails", Effect: "Allow", Action: ["cloudtrail:DescribeTrails"], Resource: "*" },
+      { Sid: "RestartTrailsOfThisAccount", Effect: "Allow", Action: ["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"], Resource: { "Fn::Sub": "arn:aws:cloudtrail:*:${AWS::AccountId}:trail/*" } },
+    ]);
+  });
+
+  test("the hub's remediate role may assume that role in accounts of the organization; the heartbeat's may not", () => {
+    const worst = new WorstCase(stack, { longestRegion: "us-east-1" });
+    const statements = (role: string) => JSON.parse(worst.template(stack.resource.aws_iam_role_policy[role].policy) as string).Statement;
+    expect(statements("remediation").find((s: { Sid: string }) => s.Sid === "RestartTrailsOfMemberAccounts")).toEqual({
+      Sid: "RestartTrailsOfMemberAccounts",
+      Effect: "Allow",
+      Action: ["sts:AssumeRole"],
+      Resource: "arn:aws:iam::*:role/trailguard-member-remediation",
+      Condition: { StringEquals: { "aws:ResourceOrgID": "o-a1b2c3d4e5" } },
+    });
+    expect(JSON.stringify(statements("heartbeat"))).not.toContain("sts:AssumeRole");
+  });
+
+  test("the remediate Lambda knows the member role's name and the account names", () => {
+    const settings = JSON.parse(stack.resource.aws_lambda_function.remediate.environment.variables.TRAILGUARD_SETTINGS);
+    expect([settings.memberRoleName, settings.accountNames]).toEqual(["trailguard-member-remediation", { "111122223333": "prod-payments" }]);
   });
 });
 

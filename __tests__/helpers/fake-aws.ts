@@ -7,7 +7,7 @@ import { AddressInfo } from "node:net";
  *   model's full name `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.<Op>` is accepted too);
  * - EventBridge, JSON 1.1: X-Amz-Target `AWSEvents.<Op>`;
  * - SQS, JSON 1.0: X-Amz-Target `AmazonSQS.<Op>`;
- * - SNS, the Query protocol: a form-encoded body whose `Action` is the operation, answered in XML.
+ * - SNS and STS, the Query protocol: a form-encoded body whose `Action` is the operation, answered in XML.
  * It records each request with the region and service of its SigV4 credential scope, so a test can
  * check that a call was signed for the trail's home region. Point the SDK at it with AWS_ENDPOINT_URL.
  */
@@ -16,6 +16,8 @@ export interface SeenRequest {
   readonly op: string;
   readonly region: string;
   readonly service: string;
+  /** The access key the request was signed with: whose credentials made the call. */
+  readonly accessKeyId: string;
   readonly body: any;
   /** Milliseconds since the server started. */
   readonly at: number;
@@ -51,15 +53,16 @@ export class FakeAws {
     req.on("end", () => {
       const target = String(req.headers["x-amz-target"] ?? "");
       // Authorization: AWS4-HMAC-SHA256 Credential=AKID/20240731/us-east-2/cloudtrail/aws4_request, ...
-      const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(String(req.headers.authorization ?? ""));
+      const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(String(req.headers.authorization ?? ""));
       const text = Buffer.concat(chunks).toString("utf8");
       const form = String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
       const body = form ? Object.fromEntries(new URLSearchParams(text)) : text ? JSON.parse(text) : {};
       const seen: SeenRequest = {
         target,
         op: form ? String(body.Action) : (CLOUDTRAIL_TARGET.exec(target)?.[1] ?? target),
-        region: scope?.[1] ?? "(unsigned)",
-        service: scope?.[2] ?? "(unsigned)",
+        accessKeyId: scope?.[1] ?? "(unsigned)",
+        region: scope?.[2] ?? "(unsigned)",
+        service: scope?.[3] ?? "(unsigned)",
         body,
         at: Date.now() - this.startedAt,
       };

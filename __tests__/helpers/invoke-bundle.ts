@@ -23,6 +23,8 @@ export interface InvokeOptions {
   readonly env: Readonly<Record<string, string>>;
   /** The Lambda context's remaining time at the start; without it, the handler gets no context. */
   readonly budgetMs?: number;
+  /** The context's invokedFunctionArn (the Lambda's own account); needs budgetMs. */
+  readonly functionArn?: string;
 }
 
 /**
@@ -31,7 +33,9 @@ export interface InvokeOptions {
  */
 export function invokeBundle(name: string, event: unknown, o: InvokeOptions): Promise<BundleRun> {
   const context =
-    o.budgetMs === undefined ? "undefined" : `{ awsRequestId: "req-fault-1", getRemainingTimeInMillis: () => started + ${o.budgetMs} - Date.now() }`;
+    o.budgetMs === undefined
+      ? "undefined"
+      : `{ awsRequestId: "req-fault-1", invokedFunctionArn: ${JSON.stringify(o.functionArn)}, getRemainingTimeInMillis: () => started + ${o.budgetMs} - Date.now() }`;
   const script = `
     const started = Date.now();
     require(${JSON.stringify(join(DIST_LAMBDA, name, "index.js"))})

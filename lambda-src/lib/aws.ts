@@ -9,6 +9,7 @@ import {
   UpdateTrailCommand,
 } from "@aws-sdk/client-cloudtrail";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { callSignal, clientOptions, Clock, isRetryable, unboundedClock } from "./budget";
 import type { Selectors, Step, TrailState } from "./reconcile";
 import type { Report } from "./report";
@@ -23,6 +24,12 @@ export interface Clients {
   cloudTrail(region: string): CloudTrailClient;
   /** EventBridge in `region`, the Lambda's own by default (where the hub bus is). */
   events(region?: string): EventBridgeClient;
+  /**
+   * The same clients, CloudTrail's signed as `role` of `account` (sts:AssumeRole; the session's name
+   * carries the event ID, so the member's CloudTrail shows why trailguard acted). Reports still go to the
+   * hub bus with the Lambda's own role.
+   */
+  inAccount?(account: string, role: string, sessionName: string): Promise<Clients>;
 }
 
 /** Every call of the client gets the invocation's time budget (see budget.ts) unless it brings its own signal. */
@@ -47,11 +54,24 @@ export function clientCache(): <T>(key: string, make: () => T) => T {
  */
 export function sdkClients(lambdaRegion: string, clock: Clock = unboundedClock): Clients {
   const once = clientCache();
-  return {
+  const own: Clients = {
     cloudTrail: (region) => once(`cloudtrail:${region}`, () => bounded(new CloudTrailClient(clientOptions(region)), clock)),
     events: (region = lambdaRegion) => once(`events:${region}`, () => bounded(new EventBridgeClient(clientOptions(region)), clock)),
+    inAccount: async (account, role, sessionName) => {
+      const sts = once("sts", () => bounded(new STSClient(clientOptions(lambdaRegion)), clock));
+      const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${role}`, RoleSessionName: sessionName, DurationSeconds: 900 }));
+      const c = out.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole of ${role} in ${account} returned no credentials`);
+      const credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+      const member = clientCache();
+      return { ...own, inAccount: undefined, cloudTrail: (region) => member(region, () => bounded(new CloudTrailClient({ ...clientOptions(region), credentials }), clock)) };
+    },
   };
+  return own;
 }
+
+/** A session name for sts:AssumeRole (2-64 of [\w+=,.@-], AssumeRole API reference): `trailguard-<event ID>`. */
+export const sessionName = (eventId: string) => `trailguard-${eventId.replace(/[^\w+=,.@-]/g, "-")}`.slice(0, 64);
 
 /** The trail as DescribeTrails sees it from `region` (shadow trails included), or undefined if absent. */
 export async function describeTrail(c: Clients, region: string, nameOrArn: string): Promise<TrailState | undefined> {

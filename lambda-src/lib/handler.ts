@@ -7,6 +7,8 @@ import { parseSettings, RemediationSettings, SETTINGS_ENV } from "./settings";
 /** The part of the Lambda context the handlers use. */
 export interface LambdaContext {
   readonly awsRequestId?: string;
+  /** arn:aws:lambda:<region>:<account>:function:<name>: the Lambda's own account. */
+  readonly invokedFunctionArn?: string;
   getRemainingTimeInMillis?(): number;
 }
 
@@ -33,7 +35,8 @@ export function safeHandler(body: (event: unknown, deps: Deps) => Promise<unknow
     current = { remainingMs: () => context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY };
     try {
       settings ??= parseSettings(process.env[SETTINGS_ENV]);
-      await body(event, { settings, clients, log, now: () => new Date(), clock: current, incidents });
+      const ownAccount = context?.invokedFunctionArn?.split(":")[4];
+      await body(event, { settings, clients, log, now: () => new Date(), clock: current, incidents, ownAccount });
     } catch (e) {
       if (e instanceof RetryableFailure) {
         log.log("error", "invocation failed; Lambda will retry it, then hand it to the on-failure destination", { error: e.name, message: e.message });

@@ -1,4 +1,4 @@
-import { awsError, Clients, describeTrail, eventSelectors, execute, sendReport, trailStatus } from "./aws";
+import { awsError, Clients, describeTrail, eventSelectors, execute, sendReport, sessionName, trailStatus } from "./aws";
 import { callSignal, Clock, RetryableFailure } from "./budget";
 import type { Logger } from "./log";
 import { describeStep, driftNeedingAHuman, planReconcile, planRecreate, type Step, TrailState } from "./reconcile";
@@ -15,6 +15,8 @@ export interface Deps {
   readonly clock: Clock;
   /** When each trail was last reported (this container's memory, which reserved concurrency makes one). */
   readonly incidents: Map<string, number>;
+  /** The Lambda's own account (from its ARN); undefined when unknown, and then every trail counts as its own. */
+  readonly ownAccount?: string;
 }
 
 type Outcome = Pick<Report, "result" | "actions" | "reason" | "errorCode" | "retryable" | "trailRegion" | "blindWindowSeconds">;
@@ -70,14 +72,39 @@ async function restartOnly(deps: Deps, trail: TrailState): Promise<Outcome> {
   return { ...(await runSteps(deps, trail.homeRegion, trail.arn, steps)), reason: note, blindWindowSeconds: blind };
 }
 
-const findGood = (s: RemediationSettings, name: string, homeRegion?: string) =>
+const findListed = (s: RemediationSettings, name: string, homeRegion?: string) =>
   s.trails.find((t) => t.name === name && (homeRegion === undefined || t.homeRegion === homeRegion));
 
-async function decide(deps: Deps, ev: TamperEvent): Promise<Outcome> {
-  const { settings } = deps;
+/**
+ * The clients for the account that owns the trail: the Lambda's own, or the organization member's role.
+ * A refused AssumeRole is an outcome to report, not an exception.
+ */
+async function clientsFor(deps: Deps, account: string, ev: TamperEvent): Promise<{ deps: Deps; member: boolean } | Outcome> {
+  if (deps.ownAccount === undefined || account === deps.ownAccount) return { deps, member: false };
+  const role = deps.settings.memberRoleName;
+  if (!role || !deps.clients.inAccount) {
+    return { result: "skipped", actions: [], reason: `the trail is in account ${account}; trailguard restores only its own account's trails (no organization member role)` };
+  }
+  try {
+    return { deps: { ...deps, clients: await deps.clients.inAccount(account, role, sessionName(ev.id)) }, member: true };
+  } catch (e) {
+    const f = failed(e);
+    return { ...f, reason: `could not assume ${role} in account ${account}: ${f.errorCode}${f.reason ? `: ${f.reason}` : ""}` };
+  }
+}
+
+async function decide(parent: Deps, ev: TamperEvent): Promise<Outcome> {
+  const { settings } = parent;
   if (!ev.trail) return { result: "skipped", actions: [], reason: "trailguard does not restore CloudTrail Lake event data stores" };
   if (settings.mode === "off") return { result: "skipped", actions: [], reason: "remediation mode is off" };
   const ref = ev.trail;
+  // The account that owns the trail: the one its ARN names, else the caller's. Only the owner can change
+  // it (an organization trail: the management account).
+  const chosen = await clientsFor(parent, ref.account ?? ev.account, ev);
+  if ("result" in chosen) return chosen;
+  const { deps, member } = chosen;
+  // A member account's trails are not in the config: the listed known-good settings are the hub's own.
+  const findGood = (s: RemediationSettings, name: string, homeRegion?: string) => (member ? undefined : findListed(s, name, homeRegion));
 
   if (ev.eventName === "DeleteTrail") {
     const good = findGood(settings, ref.name, ref.region ?? ev.region);
@@ -96,7 +123,7 @@ async function decide(deps: Deps, ev: TamperEvent): Promise<Outcome> {
   }
   if (!trail) return { result: "failed", actions: [], errorCode: "TrailNotFoundException", reason: "DescribeTrails does not return the trail" };
   const owner = trail.arn.split(":")[4];
-  if (owner !== ev.account) {
+  if (owner !== (ref.account ?? ev.account)) {
     return { result: "skipped", actions: [], trailRegion: trail.homeRegion, reason: `trail belongs to account ${owner} (an organization trail); trailguard touches only this account's trails` };
   }
   const good = findGood(settings, trail.name, trail.homeRegion);
@@ -148,6 +175,7 @@ export async function handleTamperEvent(input: unknown, deps: Deps): Promise<Rep
     severity: ev.eventName === "DeleteTrail" ? "critical" : "high",
     trail: ev.trail?.arn ?? ev.trail?.name ?? "(event data store)",
     account: ev.account,
+    ...(deps.settings.accountNames?.[ev.account] ? { accountName: deps.settings.accountNames[ev.account] } : {}),
     region: ev.region,
     mode: deps.settings.mode,
     eventName: ev.eventName,

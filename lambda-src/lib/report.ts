@@ -19,6 +19,8 @@ export interface Report {
   readonly trail: string;
   readonly trailRegion?: string;
   readonly account: string;
+  /** The account's name from the config's organization.accountNames. */
+  readonly accountName?: string;
   readonly region: string;
   readonly mode: RemediationMode;
   /** Calls taken (enforce) or that would be taken (dry run). */
@@ -76,7 +78,7 @@ export function slackPayload(r: Report, channel?: string): Record<string, unknow
     r.errorCode ? `*AWS error:* \`${escapeMrkdwn(r.errorCode)}\`` : "",
   ].filter(Boolean);
   const fields = [
-    { type: "mrkdwn", text: `*Account*\n${escapeMrkdwn(r.account)}` },
+    { type: "mrkdwn", text: `*Account*\n${escapeMrkdwn(r.accountName ? `${r.account} (${r.accountName})` : r.account)}` },
     { type: "mrkdwn", text: `*Region*\n${escapeMrkdwn(r.trailRegion ?? r.region)}` },
     { type: "mrkdwn", text: `*Result*\n${r.result}${r.mode === "enforce" ? "" : ` (${r.mode})`}` },
     ...(r.blindWindowSeconds !== undefined ? [{ type: "mrkdwn", text: `*Blind window*\n${duration(r.blindWindowSeconds)}` }] : []),

@@ -35,6 +35,13 @@ export interface RemediationSettings {
   readonly trails: readonly KnownGoodTrail[];
   /** chat.postMessage needs the channel in the body; absent for an incoming webhook. */
   readonly slackChannel?: string;
+  /**
+   * An organization's member role (`<namePrefix>-member-remediation`): a trail of another account is
+   * restarted through it. Absent: only this account's trails are touched.
+   */
+  readonly memberRoleName?: string;
+  /** Names shown beside account IDs in reports. */
+  readonly accountNames?: Readonly<Record<string, string>>;
   /** The hub bus (in the Lambda's region) that reports are put on: only trailguard's roles may write there. */
   readonly reportEventBus: string;
 }
@@ -85,5 +92,9 @@ export function parseSettings(json: string | undefined): RemediationSettings {
     trails,
     reportEventBus: req(typeof v.reportEventBus === "string" && v.reportEventBus !== "", v.reportEventBus, "reportEventBus must be a bus name"),
     slackChannel: req(v.slackChannel == null || typeof v.slackChannel === "string", v.slackChannel ?? undefined, "slackChannel must be a string"),
+    ...(v.memberRoleName != null ? { memberRoleName: req(typeof v.memberRoleName === "string" && /^[\w+=,.@-]{1,64}$/.test(v.memberRoleName), v.memberRoleName, "memberRoleName must be an IAM role name") } : {}),
+    ...(v.accountNames != null
+      ? { accountNames: req(typeof v.accountNames === "object" && Object.values(v.accountNames).every((n) => typeof n === "string"), v.accountNames, "accountNames must map account IDs to names") }
+      : {}),
   };
 }

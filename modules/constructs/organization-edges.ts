@@ -16,6 +16,8 @@ export interface OrganizationEdgesProps {
   readonly patterns: readonly PatternObject[];
   readonly globalPatterns: readonly PatternObject[];
   readonly tags: Readonly<Record<string, string>>;
+  /** The hub's remediate role and mode, when remediation is on (the member role is made for it). */
+  readonly remediation?: { readonly hubRoleArn: string; readonly mode: "enforce" | "dry-run" };
 }
 
 /**
@@ -25,7 +27,8 @@ export interface OrganizationEdgesProps {
  * management account ("StackSets doesn't deploy stack instances to the organization management account",
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html): the hub's
  * own edges cover it when the hub is the management account (callAs SELF).
- * - `member_roles`: the edge role, once per account (in the home region; IAM is global).
+ * - `member_roles`: the edge role, and the role remediation restarts a trail with, once per account (in
+ *   the home region; IAM is global).
  * - `member_edges`: the edge rules and dead-letter queue, in every configured region of every account.
  * Both StackSets are administered from the home region. Their stacks carry the StackSet's tags.
  */
@@ -53,7 +56,7 @@ export class OrganizationEdges extends Construct {
       set.overrideLogicalId(logicalName);
       return set;
     };
-    this.roles = stackSet("member_roles", `${props.namePrefix}-member-roles`, "trailguard: the edge role of every member account", globalTemplate(props), ["CAPABILITY_NAMED_IAM"]);
+    this.roles = stackSet("member_roles", `${props.namePrefix}-member-roles`, "trailguard: the edge and remediation roles of every member account", globalTemplate({ ...props, remediation: props.remediation && { ...props.remediation, orgId: org.id } }), ["CAPABILITY_NAMED_IAM"]);
     this.edges = stackSet("member_edges", `${props.namePrefix}-member-edges`, "trailguard: the edge rules of every member account and region", regionalTemplate(props), []);
 
     const deploymentTargets = { organizationalUnitIds: [...org.organizationalUnits] };

@@ -6,7 +6,7 @@ import { CloudwatchLogGroup, IamRole, LambdaFunction, LambdaFunctionEventInvokeC
 import { AssetType, Fn, Lazy, ref, TerraformAsset, Token } from "../cdk";
 import type { TrailguardConfig } from "../config";
 import { lambdaTrustPolicy, policyOf, remediationPolicy, SelfCheckPolicyProps, selfCheckStatements } from "../iam/remediation-role";
-import { remediationSettings } from "../remediation/settings";
+import { memberRemediationRoleName, remediationSettings } from "../remediation/settings";
 import { SELF_CHECK_ENV } from "../../lambda-src/lib/self-check-settings";
 import type { SelfCheckSettingsAtSynth } from "../remediation/self-check";
 import { EventRule } from "./event-rule";
@@ -93,6 +93,11 @@ export class Remediation extends Construct {
         eventBusArns: [props.hubBus.arn],
         logGroupArns: [logGroupArn(fn)],
         failureQueueArns: [props.deadLetterQueueArn],
+        // Only the remediate Lambda acts in member accounts; the heartbeat checks this account.
+        memberRole:
+          fn === "remediate" && config.organization
+            ? { arnLike: `arn:aws:iam::*:role/${memberRemediationRoleName(config.namePrefix)}`, orgId: config.organization.id }
+            : undefined,
       }).Statement;
     /** The role's policy; in the module, both modes' documents, picked at plan by `var.remediation_mode`. */
     const trailPolicy = (fn: LambdaName, extra: PolicyDocument["Statement"] = []): PolicyDocument | string =>

@@ -304,6 +304,7 @@ export class Trailguard extends Construct {
         patterns: edgePatterns(detections.filter((d) => d.scope === "regional")),
         globalPatterns: hasGlobal ? edgePatterns(detections.filter((d) => d.scope === "global")) : [],
         tags,
+        remediation: this.remediation && { hubRoleArn: this.remediation.role.arn, mode: config.remediation.mode as "enforce" | "dry-run" },
       });
     }
     this.hub.restrictWritersTo([edgeRole.role.arn, ...writers], org ? { id: org.id, edgeRoleArnLike: `arn:aws:iam::*:role/${prefix}-edge` } : undefined);

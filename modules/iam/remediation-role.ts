@@ -26,6 +26,8 @@ export interface RemediationPolicyProps {
   readonly logGroupArns: readonly string[];
   /** The on-failure destination of the Lambdas' asynchronous invocations (Lambda sends with the function's role). */
   readonly failureQueueArns: readonly string[];
+  /** The organization's member role (`arn:aws:iam::*:role/<prefix>-member-remediation`), in accounts of `orgId` only. */
+  readonly memberRole?: { readonly arnLike: string; readonly orgId: string };
 }
 
 /**
@@ -66,6 +68,16 @@ export function remediationPolicy(p: RemediationPolicyProps): PolicyDocument {
       Resource: p.anyTrailArn,
     });
   }
+  if (p.memberRole) {
+    // aws:ResourceOrgID: only the role of an account in the organization, whatever its name elsewhere.
+    statements.push({
+      Sid: "RestartTrailsOfMemberAccounts",
+      Effect: "Allow",
+      Action: ["sts:AssumeRole"],
+      Resource: p.memberRole.arnLike,
+      Condition: { StringEquals: { "aws:ResourceOrgID": p.memberRole.orgId } },
+    });
+  }
   statements.push(
     // events:source (EventBridge User Guide, "Using IAM policy conditions", eb-use-conditions.html): the role
     // can put trailguard's reports and no event that poses as another source.
@@ -102,3 +114,45 @@ export function selfCheckStatements(p: SelfCheckPolicyProps): PolicyStatement[] 
 
 /** A policy document of these statements. */
 export const policyOf = (statements: readonly PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: [...statements] });
+
+export interface MemberRemediationProps {
+  readonly mode: Exclude<RemediationMode, "off">;
+  /** The member account's trails: `arn:aws:cloudtrail:*:<account>:trail/*`. */
+  readonly trailArnLike: string;
+}
+
+/**
+ * What the hub's remediate Lambda may do in a member account, through the member role: find a trail, read
+ * whether it logs, and (enforce) turn logging back on. Nothing else: a member's trails are not in the
+ * config, so their other settings are not restored.
+ */
+export function memberRemediationPolicy(p: MemberRemediationProps): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "FindTrails", Effect: "Allow", Action: ["cloudtrail:DescribeTrails"], Resource: "*" },
+      {
+        Sid: p.mode === "enforce" ? "RestartTrailsOfThisAccount" : "ReadTrailStatusOfThisAccount",
+        Effect: "Allow",
+        Action: p.mode === "enforce" ? ["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"] : ["cloudtrail:GetTrailStatus"],
+        Resource: p.trailArnLike,
+      },
+    ],
+  };
+}
+
+/** Only the hub's remediate role, from an account of the organization, may assume the member role. */
+export function memberRemediationTrust(hubRoleArn: string, orgId: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "TheHubRemediateLambda",
+        Effect: "Allow",
+        Principal: { AWS: hubRoleArn },
+        Action: ["sts:AssumeRole"],
+        Condition: { StringEquals: { "aws:PrincipalOrgID": orgId } },
+      },
+    ],
+  };
+}

@@ -15,6 +15,8 @@
 import type { PatternObject } from "../detections";
 import { deadLetterQueuePolicy } from "../iam/dead-letter-queue";
 import { eventBridgeTrustPolicy, putEventsPolicy } from "../iam/eventbridge-role";
+import { memberRemediationPolicy, memberRemediationTrust } from "../iam/remediation-role";
+import { memberRemediationRoleName } from "../remediation/settings";
 import type { PolicyDocument } from "../iam/policy";
 import { TARGET_RETRY } from "../constructs/event-rule";
 
@@ -95,8 +97,16 @@ export function regionalTemplate(p: MemberTemplateProps): Template {
   };
 }
 
-/** The edge role of a member account: trusted by EventBridge for this account's edge rules only. */
-export function globalTemplate(p: Pick<MemberTemplateProps, "namePrefix" | "hubBusArn">): Template {
+export interface GlobalTemplateProps extends Pick<MemberTemplateProps, "namePrefix" | "hubBusArn"> {
+  /** The hub's remediate role, when remediation is on: it may restart this account's trails. */
+  readonly remediation?: { readonly hubRoleArn: string; readonly orgId: string; readonly mode: "enforce" | "dry-run" };
+}
+
+/**
+ * The member account's roles: the edge role, trusted by EventBridge for this account's edge rules only;
+ * and, with remediation on, the member remediation role, which only the hub's remediate role may assume.
+ */
+export function globalTemplate(p: GlobalTemplateProps): Template {
   const trust: PolicyDocument = eventBridgeTrustPolicy({ sourceArnLike: `arn:aws:events:*:${MEMBER_ACCOUNT}:rule/${p.namePrefix}-edge*`, account: MEMBER_ACCOUNT });
   return {
     AWSTemplateFormatVersion: "2010-09-09",
@@ -112,6 +122,20 @@ export function globalTemplate(p: Pick<MemberTemplateProps, "namePrefix" | "hubB
           Tags: [{ Key: "ManagedBy", Value: "trailguard" }],
         },
       },
+      ...(p.remediation
+        ? {
+            MemberRemediationRole: {
+              Type: "AWS::IAM::Role",
+              Properties: {
+                RoleName: memberRemediationRoleName(p.namePrefix),
+                Description: "trailguard: lets the hub's remediate Lambda turn this account's trails back on",
+                AssumeRolePolicyDocument: memberRemediationTrust(p.remediation.hubRoleArn, p.remediation.orgId),
+                Policies: [{ PolicyName: "restart-trails", PolicyDocument: sub(memberRemediationPolicy({ mode: p.remediation.mode, trailArnLike: `arn:aws:cloudtrail:*:${MEMBER_ACCOUNT}:trail/*` })) }],
+                Tags: [{ Key: "ManagedBy", Value: "trailguard" }],
+              },
+            },
+          }
+        : {}),
     },
   };
 }

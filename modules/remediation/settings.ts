@@ -1,6 +1,9 @@
 import type { RemediationSettings } from "../../lambda-src/lib/settings";
 import type { TrailguardConfig } from "../config";
 
+/** The role remediation assumes in a member account of the organization (created by the roles StackSet). */
+export const memberRemediationRoleName = (namePrefix: string) => `${namePrefix}-member-remediation`;
+
 /** Lambda environment variables are limited to 4 KB in all; leave room for the others. */
 export const MAX_SETTINGS_BYTES = 3500;
 
@@ -12,6 +15,8 @@ export function remediationSettings(config: TrailguardConfig, reportEventBus: st
     recreateDeletedTrails: config.remediation.recreateDeletedTrails,
     slackChannel: config.slack.channel,
     reportEventBus,
+    ...(config.organization ? { memberRoleName: memberRemediationRoleName(config.namePrefix) } : {}),
+    ...(config.organization && Object.keys(config.organization.accountNames).length > 0 ? { accountNames: config.organization.accountNames } : {}),
     trails: config.trails.map((t) => ({
       name: t.name,
       homeRegion: t.homeRegion,
