@@ -91,6 +91,7 @@ describe("selection", () => {
     expect(ids(selected)).toEqual([
       ...ids(TRAIL_DETECTIONS),
       "self-eventbridge",
+      "self-stacksets",
       "self-queue",
       "self-alarm-topic",
       "self-alarms",
@@ -110,8 +111,8 @@ describe("selection", () => {
   test("a family whose pattern would pass 2,048 characters is split into rules that fit, in catalog order", () => {
     const groups = groupDetections(selectDetections(catalog, { include: ["self"], exclude: [] })).filter((g) => g.family === "self");
     expect(groups.map((g) => [g.key, g.logicalName, g.detections.map((d) => d.id)])).toEqual([
-      ["self", "self", ["self-eventbridge", "self-lambda", "self-queue", "self-alarm-topic"]],
-      ["self-2", "self_2", ["self-alarms", "self-logs"]],
+      ["self", "self", ["self-eventbridge", "self-lambda", "self-stacksets", "self-queue"]],
+      ["self-2", "self_2", ["self-alarm-topic", "self-alarms", "self-logs"]],
       ["self-global", "self_global", ["self-iam"]],
     ]);
     for (const g of groups) expect(JSON.stringify(groupPattern(g, "succeeded")).length).toBeLessThanOrEqual(2048);

@@ -46,8 +46,8 @@ describe("edges: every configured region, default bus, only what the hub needs",
     expect(edge.event_bus_name).toBe("default");
     const pattern = JSON.parse(edge.event_pattern);
     expect(pattern["detail-type"]).toEqual(["AWS API Call via CloudTrail"]);
-    expect(pattern.$or.map((c: any) => c.source[0])).toEqual(["aws.cloudtrail", "aws.events", "aws.kms", "aws.lambda", "aws.logs", "aws.monitoring", "aws.s3", "aws.sns", "aws.sqs"]);
-    expect(pattern.$or[0].detail).toEqual({
+    expect(pattern.$or.map((c: any) => c.source[0])).toEqual(["aws.cloudformation", "aws.cloudtrail", "aws.events", "aws.kms", "aws.lambda", "aws.logs", "aws.monitoring", "aws.s3", "aws.sns", "aws.sqs"]);
+    expect(pattern.$or[1].detail).toEqual({
       eventName: ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors", "StopEventDataStoreIngestion", "DeleteEventDataStore"],
     });
     expect(edge.event_pattern.length).toBeLessThanOrEqual(2048);

@@ -125,6 +125,9 @@ export function asTrailguardOwn(e: CloudTrailEvent): CloudTrailEvent {
   // The last segment of a queue URL or topic ARN is the resource's name.
   for (const k of ["queueUrl", "topicArn"]) if (typeof p[k] === "string") p[k] = (p[k] as string).replace(/([/:])([^/:]+)$/, "$1trailguard-$2");
   if (typeof p.logGroupName === "string") p.logGroupName = `/aws/lambda/trailguard-${p.logGroupName}`;
+  // A StackSet's stack in a member account is named StackSet-<StackSet name>-<UUID>.
+  if (typeof p.stackName === "string") p.stackName = `StackSet-trailguard-member-edges-${p.stackName}`;
+  if (typeof p.stackSetName === "string") p.stackSetName = `trailguard-member-${p.stackSetName}`;
   return copy;
 }
 export const readOnly = (e: CloudTrailEvent): CloudTrailEvent => {

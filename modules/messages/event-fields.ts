@@ -85,6 +85,13 @@ export const CT = {
   requestRoleName: field("$.detail.requestParameters.roleName", "succeeded"),
   /** SNS topic ARN: topic names are letters, digits, `-` and `_` (SNS API reference, CreateTopic `Name`). */
   requestTopicArn: field("$.detail.requestParameters.topicArn", "succeeded"),
+  /**
+   * CloudFormation stack, by name or stack ID: a name "can contain only alphanumeric characters (case
+   * sensitive) and hyphens" (CloudFormation API reference, CreateStack `StackName`); must exist to succeed.
+   */
+  requestStackName: field("$.detail.requestParameters.stackName", "succeeded"),
+  /** CloudFormation StackSet: `[a-zA-Z][-a-zA-Z0-9]*` (CloudFormation API reference, CreateStackSet `StackSetName`). */
+  requestStackSetName: field("$.detail.requestParameters.stackSetName", "succeeded"),
   /** GuardDuty detector. */
   requestDetectorId: field("$.detail.requestParameters.detectorId", "succeeded"),
   /** AWS Config recorder / delivery channel. */

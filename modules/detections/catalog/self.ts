@@ -69,6 +69,23 @@ export function selfDetections(ctx: CatalogContext): Detection[] {
     },
     {
       ...base,
+      id: "self-stacksets",
+      title: "trailguard StackSet or member stack changed",
+      service: "cloudformation",
+      eventNames: ["DeleteStackSet", "UpdateStackSet", "DeleteStackInstances", "UpdateStackInstances", "StopStackSetOperation", "DeleteStack", "UpdateStack"],
+      // The StackSets that put edges in member accounts (hub account), and the stacks they made there
+      // (member account; named StackSet-<StackSet name>-<UUID>, by name or by stack ID).
+      detail: {
+        $or: [
+          { requestParameters: { stackSetName: [{ prefix: `${prefix}member-` }] } },
+          { requestParameters: { stackName: [{ prefix: `StackSet-${prefix}member-` }, { wildcard: `arn:aws:cloudformation:*:*:stack/StackSet-${prefix}member-*` }] } },
+        ],
+      },
+      resource: [CT.requestStackSetName, CT.requestStackName],
+      why: "Deleting or changing the StackSets, or a member account's stack, removes the edges of every member account, or of one, without a trace in the hub's own resources.",
+    },
+    {
+      ...base,
       id: "self-queue",
       title: "trailguard dead-letter queue changed",
       service: "sqs",
