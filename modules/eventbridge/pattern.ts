@@ -136,6 +136,12 @@ export function matchesPattern(pattern: unknown, event: unknown): boolean {
       if (!Array.isArray(sub) || sub.length < 2) throw new Error("$or takes a list of at least two patterns");
       return sub.some((alt) => matchesPattern(alt, event));
     }
+    // `"detail.tier"` is `detail` then `tier`, unless the event has that key as it is: event-ruler joins
+    // keys with dots (its README); EventBridge's guide does not say, and EventBridge uses event-ruler.
+    if (key.includes(".") && !(key in obj)) {
+      const dot = key.indexOf(".");
+      return matchesPattern({ [key.slice(0, dot)]: { [key.slice(dot + 1)]: sub } }, event);
+    }
     const present = key in obj;
     const value = obj[key];
     if (Array.isArray(sub)) {
