@@ -84,6 +84,23 @@ export class FakeAws {
 }
 
 /**
+ * Serve `fake` for a test file: started before its tests, stopped after, and before each test what it saw
+ * is forgotten and `reset` runs. Returns the endpoint (AWS_ENDPOINT_URL), known once the tests start.
+ */
+export function serveDuringTests(fake: FakeAws, reset: () => void = () => {}): () => string {
+  let endpoint = "";
+  beforeAll(async () => {
+    endpoint = await fake.start();
+  });
+  afterAll(() => fake.stop());
+  beforeEach(() => {
+    fake.seen.length = 0;
+    reset();
+  });
+  return () => endpoint;
+}
+
+/**
  * The answers of an account with one healthy trail (`example-trail`, bucket `audit-logs`): it exists, its
  * selectors record all management events, StartLogging and PutEvents succeed. Logging is off unless
  * `isLogging` says otherwise. Tests put their fault in front: `(req) => fault(req) ?? oneTrail(...)(req)`.

@@ -1,4 +1,4 @@
-import { FakeAws, oneTrailAccount, SeenRequest } from "../helpers/fake-aws";
+import { FakeAws, oneTrailAccount, SeenRequest, serveDuringTests } from "../helpers/fake-aws";
 import { loadFixture } from "../helpers/fixtures";
 import { invokeBundle } from "../helpers/invoke-bundle";
 
@@ -46,13 +46,7 @@ const SETTINGS = {
   accountNames: { [MEMBER]: "prod-payments" },
 };
 
-let endpoint: string;
-beforeAll(async () => {
-  endpoint = await fake.start();
-});
-afterAll(() => fake.stop());
-beforeEach(() => {
-  fake.seen.length = 0;
+const endpoint = serveDuringTests(fake, () => {
   refuse = false;
 });
 
@@ -69,7 +63,7 @@ function memberStopLogging() {
 
 const invoke = (event: unknown) =>
   invokeBundle("remediate", event, {
-    endpoint,
+    endpoint: endpoint(),
     region: "us-east-1",
     budgetMs: 30_000,
     functionArn: `arn:aws:lambda:us-east-1:${HUB}:function:trailguard-remediate`,

@@ -1,4 +1,4 @@
-import { FakeAws, oneTrailAccount, SeenRequest } from "../helpers/fake-aws";
+import { FakeAws, oneTrailAccount, SeenRequest, serveDuringTests } from "../helpers/fake-aws";
 import { loadFixture } from "../helpers/fixtures";
 import { BundleRun, invokeBundle } from "../helpers/invoke-bundle";
 
@@ -20,21 +20,14 @@ const fake = new FakeAws((req: SeenRequest) => {
   if (req.op === "AWSEvents.PutEvents" && fault === "report-fails") return { status: 500, body: { __type: "InternalException", message: "try again" } };
   return account(req);
 });
-let endpoint: string;
-beforeAll(async () => {
-  endpoint = await fake.start();
-});
-afterAll(() => fake.stop());
-beforeEach(() => {
-  fake.seen.length = 0;
-});
+const endpoint = serveDuringTests(fake);
 
 /** Invoke the bundle with a Lambda context whose remaining time starts at `budgetMs`. */
 function invoke(budgetMs: number): Promise<BundleRun> {
   const event = loadFixture("stop-logging-assumed-role");
   event.detail.requestParameters.name = "example-trail";
   return invokeBundle("remediate", event, {
-    endpoint,
+    endpoint: endpoint(),
     region: "us-east-1",
     budgetMs,
     env: {

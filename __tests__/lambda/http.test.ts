@@ -1,4 +1,4 @@
-import { FakeAws, oneTrailAccount, SeenRequest } from "../helpers/fake-aws";
+import { FakeAws, oneTrailAccount, SeenRequest, serveDuringTests } from "../helpers/fake-aws";
 import { loadFixture } from "../helpers/fixtures";
 import { invokeBundle } from "../helpers/invoke-bundle";
 
@@ -27,18 +27,12 @@ const SETTINGS = {
   trails: [{ name: "example-trail", homeRegion: TRAIL_HOME, multiRegion: true, includeGlobalEvents: true, logFileValidation: true, s3Bucket: "audit-logs", managementEvents: "All" }],
 };
 
-let endpoint: string;
-beforeAll(async () => {
-  endpoint = await fake.start();
-});
-afterAll(() => fake.stop());
-beforeEach(() => {
-  fake.seen.length = 0;
+const endpoint = serveDuringTests(fake, () => {
   logging = false;
 });
 
 const invoke = (name: string, event: unknown, region: string) =>
-  invokeBundle(name, event, { endpoint, region, env: { AWS_MAX_ATTEMPTS: "1", TRAILGUARD_SETTINGS: JSON.stringify(SETTINGS) } });
+  invokeBundle(name, event, { endpoint: endpoint(), region, env: { AWS_MAX_ATTEMPTS: "1", TRAILGUARD_SETTINGS: JSON.stringify(SETTINGS) } });
 
 test("remediate bundle: a real StopLogging event restarts the trail, signed for its home region, and reports", async () => {
   // Prepare: a real StopLogging record, made in eu-west-1 against a trail whose home region is us-east-2.
