@@ -5,7 +5,7 @@
  *   import { Trailguard } from "trailguard";
  *   new Trailguard(stack, "trailguard", { config: { slack: { channel: "C0123ABCDEF" } } });
  */
-export { Trailguard, TrailguardStack, AWS_PROVIDER_CONSTRAINT, BASE_TAGS } from "./modules/constructs";
+export { Trailguard, TrailguardEdge, TrailguardStack, AWS_PROVIDER_CONSTRAINT, BASE_TAGS } from "./modules/constructs";
 export type { TrailguardProps, TrailguardStackProps } from "./modules/constructs";
 export { ConfigError, configSchema, loadConfig, parseConfig, DEFAULT_REGIONS, OPT_IN_REGIONS } from "./modules/config";
 export type { TrailguardConfig, TrailguardConfigInput, TrailguardConfigProps } from "./modules/config";

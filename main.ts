@@ -57,9 +57,11 @@ function main(): number {
   const file = join(outdir, "stacks", STACK_NAME, "cdk.tf.json");
   const summary = summarizeStack(JSON.parse(readFileSync(file, "utf8")));
   const ms = process.uptime() * 1000; // since the process started, imports included
-  const slack = config.slack.channel
-    ? `chat.postMessage to ${config.slack.channel} (variable slack_token)`
-    : "incoming webhook (variable slack_webhook_url)";
+  const slack = config.edgeOnly
+    ? `none here: edges forward to ${config.edgeOnly.hubEventBusArn}`
+    : config.slack?.channel
+      ? `chat.postMessage to ${config.slack.channel} (variable slack_token)`
+      : "incoming webhook (variable slack_webhook_url)";
   console.log(`trailguard: ${configFile} -> ${file} (${statSync(file).size} bytes, ${ms.toFixed(0)} ms)`);
   console.log(`home region ${config.homeRegion}; Slack: ${slack}\n`);
   console.log(formatSummary(summary));

@@ -42,7 +42,7 @@ describe("bad configs name the field and the reason", () => {
     ["homeRegion not in regions", { slack: { channel: "C0123ABCDEF" }, regions: ["eu-west-1"] }, /^homeRegion: "us-east-1" is not in regions/],
     ["both channel and webhook", { slack: { channel: "C0123ABCDEF", incomingWebhook: true } }, /^slack: set exactly one of "channel".*"incomingWebhook"/],
     ["neither channel nor webhook", { slack: {} }, /^slack: set exactly one of/],
-    ["missing slack", {}, /^slack: required field is missing/],
+    ["missing slack", {}, /^slack: required: set "channel"/],
     ["unknown top-level field", { slack: { channel: "C0123ABCDEF" }, slackToken: "x" }, /^slackToken: unknown field/],
     ["unknown nested field", { slack: { channel: "C0123ABCDEF", url: "https://x" } }, /^slack\.url: unknown field/],
     ["channel with JSON-breaking characters", { slack: { channel: 'C01"}' } }, /^slack\.channel: must be a Slack channel ID/],

@@ -209,3 +209,38 @@ describe("the hub bus policy with an organization", () => {
     expect(plan).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy\./);
   }, 120_000);
 });
+
+describe("the management account's edge when the hub is a delegated administrator (edgeOnly)", () => {
+  const EDGE_ONLY = { edgeOnly: { hubEventBusArn: "arn:aws:events:us-east-1:444455556666:event-bus/trailguard" }, regions: ["us-east-1", "eu-west-1"] };
+  let edge: any;
+  beforeAll(() => {
+    edge = synthStack(EDGE_ONLY);
+  });
+
+  test("the config: no Slack or organization beside edgeOnly; Slack still required without it", () => {
+    expect(() => parseConfig({ ...EDGE_ONLY, slack: { channel: "C0123ABCDEF" } })).toThrow("slack: an edge-only deployment has no slack: the hub's config holds it");
+    expect(() => parseConfig({ ...EDGE_ONLY, edgeOnly: { hubEventBusArn: "trailguard" } })).toThrow("edgeOnly.hubEventBusArn: must be an event bus ARN");
+    expect(() => parseConfig({ regions: ["us-east-1"] })).toThrow('slack: required: set "channel" (chat.postMessage with a bot token) or "incomingWebhook": true');
+  });
+
+  test("holds only edges: rules and targets, dead-letter queues, the edge role; no bus, Slack, Lambda or alarm", () => {
+    expect(Object.keys(edge.resource).sort()).toEqual(["aws_cloudwatch_event_rule", "aws_cloudwatch_event_target", "aws_iam_role", "aws_iam_role_policy", "aws_sqs_queue", "aws_sqs_queue_policy"]);
+    expect(Object.keys(edge.resource.aws_cloudwatch_event_rule).sort()).toEqual(["edge", "edge_global"]);
+    expect(edge.resource.aws_cloudwatch_event_target.edge_hub.arn).toBe("arn:aws:events:us-east-1:444455556666:event-bus/trailguard");
+    expect(edge.resource.aws_iam_role.edge.name).toBe("trailguard-edge");
+  });
+
+  test("forwards what the hub's own edges forward (the same patterns), with the role name the hub's bus policy admits", () => {
+    expect(JSON.parse(edge.resource.aws_cloudwatch_event_rule.edge.event_pattern)).toEqual(JSON.parse(stack.resource.aws_cloudwatch_event_rule.edge.event_pattern));
+    const worst = new WorstCase(stack, { longestRegion: "us-east-1" });
+    const policy: Statement[] = JSON.parse(worst.template(stack.resource.aws_cloudwatch_event_bus_policy.hub.policy) as string).Statement;
+    const put = { principalArn: "arn:aws:iam::444455556666:role/trailguard-edge", action: "events:PutEvents", resource: HUB_BUS, principalOrgId: "o-a1b2c3d4e5" };
+    expect(evaluate(put, policy, [{ Effect: "Allow", Action: ["events:PutEvents"], Resource: HUB_BUS }])).toBe("allowed");
+  });
+
+  (terraformUnavailable() ? test.skip : test)("plans offline", () => {
+    const tf = new OfflineTerraform(synthToDisk(EDGE_ONLY, mkdtempSync(join(tmpdir(), "tg-synth-"))));
+    tf.ok(["init", "-input=false", "-no-color"]);
+    expect(tf.ok(["plan", "-input=false", "-no-color"])).toContain("Plan: 12 to add, 0 to change, 0 to destroy.");
+  }, 120_000);
+});

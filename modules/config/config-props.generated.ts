@@ -18,7 +18,7 @@ export interface TrailguardConfigProps {
   /**
    * Where alerts go: exactly one of `channel` or `incomingWebhook`.
    */
-  readonly slack: {
+  readonly slack?: {
     /**
      * Post with chat.postMessage to this channel ID (or #name), authenticated by the bot token variable `slack_token`.
      */
@@ -27,6 +27,16 @@ export interface TrailguardConfigProps {
      * Post to an incoming webhook whose URL is the sensitive variable `slack_webhook_url`.
      */
     readonly incomingWebhook?: true;
+  };
+  /**
+   * Deploy only edges (rules, their role and dead-letter queues) that forward to another deployment's hub bus: the organization's management account when the hub is in a delegated administrator account. No Slack, Lambda or alarm here.
+   * @default - a full deployment: edges and the hub
+   */
+  readonly edgeOnly?: {
+    /**
+     * The hub bus this account's edges forward to.
+     */
+    readonly hubEventBusArn: string;
   };
   /**
    * Prefix of every resource name, so two stacks can share an account.

@@ -41,6 +41,8 @@ export const FORMATS = {
   organizationTarget: { pattern: /^(?:r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, message: 'must be a root ID ("r-" and 4-32 characters) or an OU ID ("ou-xxxx-xxxxxxxx")' },
   accountId: { pattern: /^\d{12}$/, message: "must be a 12-digit account ID" },
   accountName: { pattern: /^[A-Za-z0-9 ._-]{1,50}$/, message: "must be 1-50 letters, digits, spaces or ._-" },
+  // An event bus ARN: names are 1-256 of [/\.\-_A-Za-z0-9] (EventBridge API reference, CreateEventBus `Name`).
+  eventBusArn: { pattern: /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._-]{1,256}$/, message: "must be an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>)" },
 } as const;
 
 
@@ -185,7 +187,17 @@ export const configSchema = z
     homeRegion: region
       .default("us-east-1")
       .meta({ description: "Home region of the trail; must be in `regions`. Global resources (IAM) are managed from here." }),
-    slack,
+    slack: slack.optional(),
+    edgeOnly: z
+      .strictObject({
+        hubEventBusArn: z.string().regex(FORMATS.eventBusArn.pattern, FORMATS.eventBusArn.message).meta({ description: "The hub bus this account's edges forward to." }),
+      })
+      .optional()
+      .meta({
+        description:
+          "Deploy only edges (rules, their role and dead-letter queues) that forward to another deployment's hub bus: the organization's management account when the hub is in a delegated administrator account. No Slack, Lambda or alarm here.",
+        defaultText: "a full deployment: edges and the hub",
+      }),
     namePrefix: z
       .string()
       .regex(FORMATS.namePrefix.pattern, FORMATS.namePrefix.message)
@@ -277,6 +289,13 @@ export const configSchema = z
       .meta({ description: "Tags for every taggable resource, added to `ManagedBy = trailguard`." }),
   })
   .superRefine((c, ctx) => {
+    if (c.edgeOnly) {
+      for (const field of ["slack", "organization"] as const) {
+        if (c[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: `an edge-only deployment has no ${field}: the hub's config holds it` });
+      }
+    } else if (c.slack === undefined) {
+      ctx.addIssue({ code: "custom", path: ["slack"], message: 'required: set "channel" (chat.postMessage with a bot token) or "incomingWebhook": true' });
+    }
     const seen = new Set<string>();
     c.regions.forEach((r, i) => {
       if (seen.has(r)) ctx.addIssue({ code: "custom", path: ["regions", i], message: `duplicate region "${r}"` });

@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
 import type { PatternObject } from "../detections";
+import { eventBridgeTrustPolicy, putEventsPolicy } from "../iam/eventbridge-role";
 import { EventRule } from "./event-rule";
+import { Role } from "./role";
 import type { Regions } from "./regional";
 
 export interface EdgesProps {
@@ -52,4 +54,20 @@ export class Edges extends Construct {
       ...(props.globalRegions ? make(props.globalRegions, props.globalPatterns, "edge-global") : []),
     ];
   }
+}
+
+/**
+ * The edge role: EventBridge may assume it for this account's `<prefix>-edge*` rules only, and it may only
+ * put events on the hub bus. Its name is what a hub's bus policy admits (`arn:aws:iam::*:role/<prefix>-edge`).
+ */
+export function edgeRole(scope: Construct, p: { readonly namePrefix: string; readonly account: string; readonly hubBusArn: string; readonly tags: Readonly<Record<string, string>> }): Role {
+  return new Role(scope, "edge_role", {
+    logicalName: "edge",
+    name: `${p.namePrefix}-edge`,
+    description: "trailguard: lets the edge rules of every region forward CloudTrail calls to the hub bus",
+    trust: eventBridgeTrustPolicy({ sourceArnLike: `arn:aws:events:*:${p.account}:rule/${p.namePrefix}-edge*`, account: p.account }),
+    policyName: "forward-to-hub-bus",
+    policy: putEventsPolicy(p.hubBusArn),
+    tags: p.tags,
+  });
 }

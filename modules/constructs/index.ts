@@ -8,3 +8,4 @@ export * from "./trailguard";
 export * from "./trailguard-stack";
 export * from "./dead-letter-queue";
 export * from "./remediation";
+export * from "./trailguard-edge";

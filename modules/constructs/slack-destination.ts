@@ -7,7 +7,7 @@ import type { Home } from "./regional";
 export interface SlackDestinationProps {
   readonly home: Home;
   /** The config's Slack mode: the one variable it needs is declared here. */
-  readonly slack: TrailguardConfig["slack"] | SlackVariables;
+  readonly slack: NonNullable<TrailguardConfig["slack"]> | SlackVariables;
   readonly namePrefix: string;
 }
 

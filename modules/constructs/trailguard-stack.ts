@@ -4,6 +4,7 @@ import { CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformOutput, Terra
 import { parseConfig, type TrailguardConfig } from "../config";
 import { Regions } from "./regional";
 import { Trailguard, TrailguardProps } from "./trailguard";
+import { TrailguardEdge } from "./trailguard-edge";
 
 /**
  * hashicorp/aws 6.x: the first major version with the per-resource `region` argument. The provider
@@ -26,14 +27,20 @@ export interface TrailguardStackProps extends TrailguardProps {
  * use the construct instead: it takes your provider and backend.
  */
 export class TrailguardStack extends TerraformStack {
-  readonly trailguard: Trailguard;
+  /** The deployment: the hub and its edges, or (edgeOnly) only edges. */
+  readonly trailguard: Trailguard | TrailguardEdge;
 
   constructor(scope: Construct, id: string, props: TrailguardStackProps) {
     super(scope, id);
     const config = parseConfig(props.config, `the config of ${id}`);
     this.backend(config, props.localStatePath ?? "terraform.tfstate");
-    const tg = (this.trailguard = new Trailguard(this, "trailguard", { ...props, config }));
-    trailguardOutputs(this, tg, config.regions);
+    if (config.edgeOnly) {
+      const edge = (this.trailguard = new TrailguardEdge(this, "trailguard", { config }));
+      edgeOutputs(this, edge);
+    } else {
+      const tg = (this.trailguard = new Trailguard(this, "trailguard", { ...props, config }));
+      trailguardOutputs(this, tg, config.regions);
+    }
   }
 
   /** Things the user should know that do not stop synth (main.ts prints them). */
@@ -57,6 +64,15 @@ export class TrailguardStack extends TerraformStack {
       new LocalBackend(this, { path: localStatePath });
     }
   }
+}
+
+/** The outputs of an edge-only stack. */
+function edgeOutputs(scope: Construct, edge: TrailguardEdge): void {
+  const output = (name: string, value: unknown, description: string) => new TerraformOutput(scope, name, { value, description }).overrideLogicalId(name);
+  output("trailguard_regions", edge.config.regions, "Regions with edge rules.");
+  output("trailguard_edge_rule_arns", Regions.byRegion(edge.edges.rules[0].rule, "arn"), "ARN of the edge rule, keyed by region.");
+  output("trailguard_dead_letter_queue_urls", Regions.byRegion(edge.deadLetterQueue.queue, "url"), "Dead-letter queue for undelivered events, keyed by region.");
+  output("trailguard_edge_role_arn", edge.edgeRole.role.arn, "IAM role the edge rules forward with.");
 }
 
 /** The outputs of a stack that holds one {@link Trailguard} (this repository's stack and the generated module). */

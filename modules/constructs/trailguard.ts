@@ -16,13 +16,13 @@ import {
   selectDetections,
   selectionWarnings,
 } from "../detections";
-import { eventBridgeTrustPolicy, invokeApiDestinationsPolicy, putEventsPolicy } from "../iam/eventbridge-role";
+import { eventBridgeTrustPolicy, invokeApiDestinationsPolicy } from "../iam/eventbridge-role";
 import { AlertProps, alertTransformer, type InputTransformer, reportTransformer, snsAlertTransformer } from "../messages";
 import { describeProblem, preflight } from "../quotas";
 import type { Value } from "../quotas/worst-case";
 import { AlarmTopic } from "./alarm-topic";
 import { DeadLetterQueue } from "./dead-letter-queue";
-import { Edges } from "./edges";
+import { edgeRole as newEdgeRole, Edges } from "./edges";
 import { EventRule } from "./event-rule";
 import { HubBus } from "./hub-bus";
 import { Home, Regions } from "./regional";
@@ -126,6 +126,8 @@ export class Trailguard extends Construct {
     const tf = props.terraformInputs;
     const config = withInputs(parseConfig(props.config, `the config of ${this.node.path}`), tf);
     this.config = config;
+    if (!config.slack) throw new Error(`${this.node.path}: an edge-only config (edgeOnly) is deployed with TrailguardEdge, not Trailguard`);
+    const slackConfig = config.slack;
     const prefix = config.namePrefix;
     const tags = tf ? Token.asStringMap(Fn.merge([BASE_TAGS, ref(tf.tags)])) : { ...BASE_TAGS, ...config.tags };
     const remediate = config.remediation.mode !== "off";
@@ -164,15 +166,7 @@ export class Trailguard extends Construct {
     this.alarms = new AlarmTopic(this, "alarms", { home, namePrefix: prefix, account: account.asString, email: tf ? { hcl: tf.alarmEmail } : config.alarms.email, tags });
 
     // Edges.
-    const edgeRole = (this.edgeRole = new Role(this, "edge_role", {
-      logicalName: "edge",
-      name: `${prefix}-edge`,
-      description: "trailguard: lets the edge rules of every region forward CloudTrail calls to the hub bus",
-      trust: eventBridgeTrustPolicy({ sourceArnLike: `arn:aws:events:*:${account.asString}:rule/${prefix}-edge*`, account: account.asString }),
-      policyName: "forward-to-hub-bus",
-      policy: putEventsPolicy(this.hub.bus.arn),
-      tags,
-    }));
+    const edgeRole = (this.edgeRole = newEdgeRole(this, { namePrefix: prefix, account: account.asString, hubBusArn: this.hub.bus.arn, tags }));
     const detections = this.groups.flatMap((g) => g.detections);
     const hasGlobal = config.regions.includes(GLOBAL_EVENTS_REGION);
     this.edges = new Edges(this, "edges", {
@@ -191,7 +185,7 @@ export class Trailguard extends Construct {
     });
 
     // Hub: Slack, detection rules, report rule.
-    this.slack = new SlackDestination(this, "slack", { home, slack: tf?.slack ?? config.slack, namePrefix: prefix });
+    this.slack = new SlackDestination(this, "slack", { home, slack: tf?.slack ?? slackConfig, namePrefix: prefix });
     const slackRole = (this.slackRole = new Role(this, "eventbridge_slack", {
       logicalName: "eventbridge_slack",
       name: `${prefix}-eventbridge-slack`,
@@ -206,7 +200,7 @@ export class Trailguard extends Construct {
     const channelField = tf ? new TerraformLocal(this, "slack_channel_field", ref(`${tf.slack.channel} == null ? "" : format("\\"channel\\":%s,", jsonencode(${tf.slack.channel}))`)) : undefined;
     channelField?.overrideLogicalId("slack_channel_field");
     const slackTemplate = (render: (channel?: string) => InputTransformer): InputTransformer => {
-      if (!channelField) return render(config.slack.channel);
+      if (!channelField) return render(slackConfig.channel);
       const marker = "trailguard-channel-field";
       const t = render(marker);
       const field = `"channel":${JSON.stringify(marker)},`;
@@ -270,7 +264,7 @@ export class Trailguard extends Construct {
                 ? new TerraformJson(
                     Token.asString(ref(`jsonencode(${tf.slack.channel} == null ? { equals = null, startsWith = "${WEBHOOK_URL_PREFIX}" } : { equals = "${SLACK_POST_MESSAGE_URL}", startsWith = null })`)),
                   )
-                : config.slack.channel
+                : slackConfig.channel
                   ? SLACK_POST_MESSAGE_URL
                   : undefined,
               deadLetterQueue: `${prefix}-dlq`,
@@ -437,7 +431,7 @@ function listJson(names: readonly string[]): readonly string[] | TerraformJson {
 }
 
 /** The stack's JSON with only the resources synthesized under `path` (their `//` metadata names it). */
-function ownResources(stack: Record<string, any>, path: string): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function ownResources(stack: Record<string, any>, path: string): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const resource = Object.fromEntries(
     Object.entries<Record<string, any>>(stack.resource ?? {}) // eslint-disable-line @typescript-eslint/no-explicit-any
       .map(([type, byName]) => [type, Object.fromEntries(Object.entries(byName).filter(([, body]) => String(body["//"]?.metadata?.path ?? "").startsWith(`${path}/`)))])

@@ -13,7 +13,7 @@ export function remediationSettings(config: TrailguardConfig, reportEventBus: st
     mode: config.remediation.mode,
     unlistedTrails: config.remediation.unlistedTrails,
     recreateDeletedTrails: config.remediation.recreateDeletedTrails,
-    slackChannel: config.slack.channel,
+    slackChannel: config.slack?.channel,
     reportEventBus,
     ...(config.organization ? { memberRoleName: memberRemediationRoleName(config.namePrefix) } : {}),
     ...(config.organization && Object.keys(config.organization.accountNames).length > 0 ? { accountNames: config.organization.accountNames } : {}),

@@ -1,0 +1,68 @@
+import { Construct } from "constructs";
+import { ref, TerraformLocal, TerraformStack, Token } from "../cdk";
+import { parseConfig, type TrailguardConfig, type TrailguardConfigProps } from "../config";
+import { GLOBAL_EVENTS_REGION } from "../config/regions";
+import { buildCatalog, type CustomRule, edgePatterns, groupDetections, groupRegions, selectDetections, selectionWarnings } from "../detections";
+import { describeProblem, preflight } from "../quotas";
+import { DeadLetterQueue } from "./dead-letter-queue";
+import { edgeRole, Edges } from "./edges";
+import { Regions } from "./regional";
+import type { Role } from "./role";
+import { BASE_TAGS, ownResources } from "./trailguard";
+
+export interface TrailguardEdgeProps {
+  /** A config with `edgeOnly`: the hub bus its edges forward to; its detections decide what is forwarded. */
+  readonly config: TrailguardConfigProps | TrailguardConfig;
+}
+
+/**
+ * Only the edges of an account, forwarding to another deployment's hub bus: for the organization's
+ * management account when the hub runs in a delegated administrator account (StackSets never deploy to
+ * the management account). Edge rules in every configured region (global-service ones in us-east-1), the
+ * edge role `<prefix>-edge` (the name the hub's bus policy admits from the organization), and the
+ * dead-letter queues. No Slack, no Lambda, no alarm: the hub has them.
+ */
+export class TrailguardEdge extends Construct {
+  readonly config: TrailguardConfig;
+  readonly regions: Regions;
+  readonly edges: Edges;
+  readonly deadLetterQueue: DeadLetterQueue;
+  readonly edgeRole: Role;
+  readonly warnings: readonly string[];
+
+  constructor(scope: Construct, id: string, props: TrailguardEdgeProps) {
+    super(scope, id);
+    const config = (this.config = parseConfig(props.config, `the config of ${this.node.path}`));
+    if (!config.edgeOnly) throw new Error(`${this.node.path}: TrailguardEdge needs a config with edgeOnly (the hub's bus)`);
+    const prefix = config.namePrefix;
+    const tags = { ...BASE_TAGS, ...config.tags };
+    const hubBusArn = config.edgeOnly.hubEventBusArn;
+
+    const catalog = buildCatalog({ namePrefix: prefix, trailBuckets: [], trailKeys: [], trailLogGroups: [] }, config.rules as readonly CustomRule[]);
+    const groups = groupDetections(selectDetections(catalog, config.detections));
+    this.warnings = selectionWarnings(groups, config.regions);
+    const detections = groups.filter((g) => groupRegions(g, config.regions).length > 0).flatMap((g) => g.detections);
+
+    const regions = (this.regions = new Regions(this, config.regions));
+    // The account, read off the queues' ARNs: this stack creates no hub bus to read it from, and an
+    // aws_caller_identity data source would call AWS at plan.
+    const account = new TerraformLocal(this, "account_id", ref('element(split(":", values(aws_sqs_queue.dlq)[0].arn), 4)'));
+    account.overrideLogicalId("account_id");
+    const dlq = (this.deadLetterQueue = new DeadLetterQueue(this, "dlq", { regions, name: `${prefix}-dlq`, namePrefix: prefix, account: Token.asString(account.asString), tags }));
+    const role = (this.edgeRole = edgeRole(this, { namePrefix: prefix, account: account.asString, hubBusArn, tags }));
+    const global = config.regions.includes(GLOBAL_EVENTS_REGION) && detections.some((d) => d.scope === "global");
+    this.edges = new Edges(this, "edges", {
+      regions,
+      globalRegions: global ? new Regions(this, [GLOBAL_EVENTS_REGION], "global_regions") : undefined,
+      patterns: edgePatterns(detections.filter((d) => d.scope === "regional")),
+      globalPatterns: edgePatterns(detections.filter((d) => d.scope === "global")),
+      namePrefix: prefix,
+      hubBusArn,
+      roleArn: role.role.arn,
+      deadLetterQueue: { arnIn: (r) => r.ref(dlq.queue, "arn") },
+      tags,
+    });
+    const longestRegion = [...config.regions].sort((a, b) => b.length - a.length)[0];
+    this.node.addValidation({ validate: () => preflight(ownResources(TerraformStack.of(this).toTerraform(), this.node.path), { longestRegion }).map(describeProblem) });
+  }
+}
