@@ -9,7 +9,6 @@ import {
   UpdateTrailCommand,
 } from "@aws-sdk/client-cloudtrail";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { callSignal, clientOptions, Clock, isRetryable, unboundedClock } from "./budget";
 import type { Selectors, Step, TrailState } from "./reconcile";
 import type { Report } from "./report";
@@ -57,15 +56,6 @@ export function sdkClients(lambdaRegion: string, clock: Clock = unboundedClock):
   const own: Clients = {
     cloudTrail: (region) => once(`cloudtrail:${region}`, () => bounded(new CloudTrailClient(clientOptions(region)), clock)),
     events: (region = lambdaRegion) => once(`events:${region}`, () => bounded(new EventBridgeClient(clientOptions(region)), clock)),
-    inAccount: async (account, role, sessionName) => {
-      const sts = once("sts", () => bounded(new STSClient(clientOptions(lambdaRegion)), clock));
-      const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${role}`, RoleSessionName: sessionName, DurationSeconds: 900 }));
-      const c = out.Credentials;
-      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole of ${role} in ${account} returned no credentials`);
-      const credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
-      const member = clientCache();
-      return { ...own, inAccount: undefined, cloudTrail: (region) => member(region, () => bounded(new CloudTrailClient({ ...clientOptions(region), credentials }), clock)) };
-    },
   };
   return own;
 }

@@ -1,4 +1,4 @@
-import { sdkClients } from "./aws";
+import { type Clients, sdkClients } from "./aws";
 import { Clock, RetryableFailure, unboundedClock } from "./budget";
 import { jsonLogger, levelFrom, Logger } from "./log";
 import type { Deps } from "./remediate";
@@ -23,12 +23,22 @@ type Write = (line: string) => void;
  * - anything else (bad settings, a bug, a malformed event) is logged and the invocation ends normally: a
  *   retry would fail the same way.
  */
-export function safeHandler(body: (event: unknown, deps: Deps) => Promise<unknown>, write?: Write) {
+export interface HandlerOptions {
+  readonly write?: Write;
+  /** Add to the SDK clients (the remediate Lambda: member accounts, see member-accounts.ts). */
+  readonly extendClients?: (clients: Clients, lambdaRegion: string, clock: Clock) => Clients;
+}
+
+export function safeHandler(body: (event: unknown, deps: Deps) => Promise<unknown>, options: HandlerOptions = {}) {
+  const { write } = options;
   let settings: RemediationSettings | undefined;
   let current: Clock = unboundedClock;
   const incidents = new Map<string, number>();
   // Clients outlive invocations (warm starts); the clock they consult is the current invocation's.
-  const clients = sdkClients(process.env.AWS_REGION ?? "us-east-1", { remainingMs: () => current.remainingMs() });
+  const lambdaRegion = process.env.AWS_REGION ?? "us-east-1";
+  const clock: Clock = { remainingMs: () => current.remainingMs() };
+  const sdk = sdkClients(lambdaRegion, clock);
+  const clients = options.extendClients ? options.extendClients(sdk, lambdaRegion, clock) : sdk;
   return async (event: unknown, context?: LambdaContext): Promise<void> => {
     const id = (event as { id?: unknown } | null)?.id;
     const log: Logger = jsonLogger(write, { requestId: context?.awsRequestId, eventId: typeof id === "string" ? id : undefined }, levelFrom(process.env.LOG_LEVEL));

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { CloudformationStackSet, CloudformationStackSetInstance } from "../aws";
+import { stackSetBindings } from "../aws";
 import type { TrailguardConfig } from "../config";
 import type { PatternObject } from "../detections";
 import { globalTemplate, regionalTemplate } from "../organization/templates";
@@ -33,12 +33,13 @@ export interface OrganizationEdgesProps {
  * Both StackSets are administered from the home region. Their stacks carry the StackSet's tags.
  */
 export class OrganizationEdges extends Construct {
-  readonly roles: CloudformationStackSet;
-  readonly edges: CloudformationStackSet;
+  readonly roles: InstanceType<ReturnType<typeof stackSetBindings>["CloudformationStackSet"]>;
+  readonly edges: InstanceType<ReturnType<typeof stackSetBindings>["CloudformationStackSet"]>;
 
   constructor(scope: Construct, id: string, props: OrganizationEdgesProps) {
     super(scope, id);
     const { home, organization: org } = props;
+    const { CloudformationStackSet, CloudformationStackSetInstance } = stackSetBindings();
     const stackSet = (logicalName: string, name: string, description: string, template: object, capabilities: string[]) => {
       const set = new CloudformationStackSet(this, logicalName, {
         region: home.region,
