@@ -21,7 +21,7 @@ let global: any;
 
 /** A StackSet's template as CloudFormation receives it: the hub bus ARN filled in, `$${` unescaped. */
 function template(body: string): any {
-  return JSON.parse(body.replace("${aws_cloudwatch_event_bus.hub.arn}", HUB_BUS).replace(/\$\$\{/g, "${"));
+  return JSON.parse(body.replace("${aws_cloudwatch_event_bus.hub.arn}", HUB_BUS).replaceAll("${local.account_id}", "123456789012").replace(/\$\$\{/g, "${"));
 }
 
 beforeAll(() => {
@@ -52,6 +52,37 @@ describe("member edges by StackSets", () => {
     }
     expect(sets.member_roles.capabilities).toEqual(["CAPABILITY_NAMED_IAM"]);
     expect(sets.member_edges.capabilities).toEqual([]);
+  });
+
+  test("operations run every account and region at once, one operation at a time, and fail loudly; two hours allowed", () => {
+    const sets = stack.resource.aws_cloudformation_stack_set;
+    const instances = stack.resource.aws_cloudformation_stack_set_instance;
+    for (const set of Object.values<any>(sets)) {
+      expect(set.managed_execution).toEqual({ active: true });
+      expect(set.operation_preferences).toEqual({ region_concurrency_type: "PARALLEL", max_concurrent_percentage: 100, failure_tolerance_count: 0 });
+      expect(set.timeouts).toEqual({ update: "2h" });
+    }
+    for (const instance of Object.values<any>(instances)) {
+      expect(instance.timeouts).toEqual({ create: "2h", update: "2h", delete: "2h" });
+      expect(instance.operation_preferences).toEqual({ region_concurrency_type: "PARALLEL", max_concurrent_percentage: 100, failure_tolerance_count: 0, concurrency_mode: "SOFT_FAILURE_TOLERANCE" });
+    }
+  });
+
+  test("a delegated administrator hub leaves its own account out of the StackSets (it has its edges and roles already)", () => {
+    const delegated = synthStack({ ...CONFIG, organization: { ...ORG, callAs: "DELEGATED_ADMIN" } });
+    expect(delegated.resource.aws_cloudformation_stack_set_instance.member_edges.deployment_targets).toEqual({
+      organizational_unit_ids: ["r-ab12", "ou-ab12-11111111"],
+      account_filter_type: "DIFFERENCE",
+      accounts: ["${local.account_id}"],
+    });
+  });
+
+  test("the report rule takes reports from the hub's own account only: a member edge cannot post its own", () => {
+    expect(JSON.parse(stack.resource.aws_cloudwatch_event_rule.report.event_pattern)).toEqual({
+      source: ["trailguard"],
+      "detail-type": ["Trailguard Remediation"],
+      account: ["${local.account_id}"],
+    });
   });
 
   test("the instances target the OUs: the roles once (home region), the edges in every configured region", () => {
@@ -142,9 +173,18 @@ describe("cross-account remediation", () => {
   test("the member role: only the hub's remediate role, from the organization, may assume it; it may only restart this account's trails", () => {
     const role = template(stack.resource.aws_cloudformation_stack_set.member_roles.template_body.replace("${aws_iam_role.remediation.arn}", HUB_ROLE)).Resources.MemberRemediationRole.Properties;
     expect(role.RoleName).toBe("trailguard-member-remediation");
+    // The hub account as principal and the role as a condition: a re-created hub role keeps working.
     expect(role.AssumeRolePolicyDocument).toEqual({
       Version: "2012-10-17",
-      Statement: [{ Sid: "TheHubRemediateLambda", Effect: "Allow", Principal: { AWS: HUB_ROLE }, Action: ["sts:AssumeRole"], Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } }],
+      Statement: [
+        {
+          Sid: "TheHubRemediateLambda",
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::123456789012:root" },
+          Action: ["sts:AssumeRole"],
+          Condition: { ArnEquals: { "aws:PrincipalArn": HUB_ROLE }, StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+        },
+      ],
     });
     expect(role.Policies[0].PolicyDocument.Statement).toEqual([
       { Sid: "FindTrails", Effect: "Allow", Action: ["cloudtrail:DescribeTrails"], Resource: "*" },
@@ -236,6 +276,23 @@ describe("the management account's edge when the hub is a delegated administrato
     const policy: Statement[] = JSON.parse(worst.template(stack.resource.aws_cloudwatch_event_bus_policy.hub.policy) as string).Statement;
     const put = { principalArn: "arn:aws:iam::444455556666:role/trailguard-edge", action: "events:PutEvents", resource: HUB_BUS, principalOrgId: "o-a1b2c3d4e5" };
     expect(evaluate(put, policy, [{ Effect: "Allow", Action: ["events:PutEvents"], Resource: HUB_BUS }])).toBe("allowed");
+  });
+
+  test("with the hub's remediate role named, it also holds the member role the hub restarts the management account's trails with", () => {
+    const hubRole = "arn:aws:iam::444455556666:role/trailguard-remediation";
+    const withRole = synthStack({ ...EDGE_ONLY, edgeOnly: { ...EDGE_ONLY.edgeOnly, hubRemediationRoleArn: hubRole, organizationId: "o-a1b2c3d4e5" } });
+    const role = withRole.resource.aws_iam_role.member_remediation;
+    expect(role.name).toBe("trailguard-member-remediation");
+    expect(JSON.parse(new WorstCase(withRole, { longestRegion: "us-east-1" }).template(role.assume_role_policy) as string).Statement).toEqual([
+      {
+        Sid: "TheHubRemediateLambda",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::444455556666:root" },
+        Action: ["sts:AssumeRole"],
+        Condition: { ArnEquals: { "aws:PrincipalArn": hubRole }, StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+      },
+    ]);
+    expect(() => parseConfig({ ...EDGE_ONLY, edgeOnly: { ...EDGE_ONLY.edgeOnly, hubRemediationRoleArn: hubRole } })).toThrow("set hubRemediationRoleArn and organizationId together");
   });
 
   (terraformUnavailable() ? test.skip : test)("plans offline", () => {

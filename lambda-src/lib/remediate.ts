@@ -159,7 +159,8 @@ export async function handleTamperEvent(input: unknown, deps: Deps): Promise<Rep
     return undefined;
   }
   const outcome = await decide(deps, ev);
-  const key = ev.trail?.arn ?? ev.trail?.name ?? "";
+  // One incident per trail: its ARN, or its account, region and name (two accounts may both have "default").
+  const key = ev.trail ? (ev.trail.arn ?? `${ev.trail.account ?? ev.account}:${ev.trail.region ?? ev.region}:${ev.trail.name}`) : "";
   const previous = deps.incidents.get(key);
   if (outcome.result === "compliant" && previous !== undefined && deps.now().getTime() - previous < INCIDENT_WINDOW_MS) {
     // One report per trail and incident: a burst of StopLogging calls, or a redelivery, is one incident.

@@ -37,6 +37,16 @@ export interface TrailguardConfigProps {
      * The hub bus this account's edges forward to.
      */
     readonly hubEventBusArn: string;
+    /**
+     * The hub's remediate role: with `organizationId`, this account gets `<namePrefix>-member-remediation`, so the hub can restart its trails (the management account's organization trail).
+     * @default - no member role
+     */
+    readonly hubRemediationRoleArn?: string;
+    /**
+     * The organization the hub's role must belong to (aws:PrincipalOrgID), with `hubRemediationRoleArn`.
+     * @default - no member role
+     */
+    readonly organizationId?: string;
   };
   /**
    * Prefix of every resource name, so two stacks can share an account.

@@ -191,6 +191,17 @@ export const configSchema = z
     edgeOnly: z
       .strictObject({
         hubEventBusArn: z.string().regex(FORMATS.eventBusArn.pattern, FORMATS.eventBusArn.message).meta({ description: "The hub bus this account's edges forward to." }),
+        hubRemediationRoleArn: z.string().regex(FORMATS.roleArn.pattern, FORMATS.roleArn.message).optional().meta({
+          description: "The hub's remediate role: with `organizationId`, this account gets `<namePrefix>-member-remediation`, so the hub can restart its trails (the management account's organization trail).",
+          defaultText: "no member role",
+        }),
+        organizationId: z.string().regex(FORMATS.organizationId.pattern, FORMATS.organizationId.message).optional().meta({
+          description: "The organization the hub's role must belong to (aws:PrincipalOrgID), with `hubRemediationRoleArn`.",
+          defaultText: "no member role",
+        }),
+      })
+      .refine((e) => (e.hubRemediationRoleArn === undefined) === (e.organizationId === undefined), {
+        error: "set hubRemediationRoleArn and organizationId together (the member role trusts that role, from that organization)",
       })
       .optional()
       .meta({

@@ -18,7 +18,18 @@ export interface OrganizationEdgesProps {
   readonly tags: Readonly<Record<string, string>>;
   /** The hub's remediate role and mode, when remediation is on (the member role is made for it). */
   readonly remediation?: { readonly hubRoleArn: string; readonly mode: "enforce" | "dry-run" };
+  /** The hub's own account (a Terraform expression): it has its own edges, so StackSets skip it. */
+  readonly hubAccount: string;
 }
+
+/**
+ * Every account at once, every region at once; a failed stack fails the operation (and the apply) rather
+ * than leaving an account quietly uncovered. SOFT_FAILURE_TOLERANCE keeps the concurrency independent of
+ * the tolerance (CloudFormation API reference, StackSetOperationPreferences `ConcurrencyMode`).
+ */
+const ALL_AT_ONCE = { regionConcurrencyType: "PARALLEL", maxConcurrentPercentage: 100, failureToleranceCount: 0 } as const;
+/** An organization of hundreds of accounts takes longer than the provider's 30-minute default. */
+const STACK_SET_TIMEOUTS = { create: "2h", update: "2h", delete: "2h" };
 
 /**
  * Edges in every account of the organization's OUs, by CloudFormation StackSets with service-managed
@@ -50,6 +61,10 @@ export class OrganizationEdges extends Construct {
         callAs: org.callAs,
         capabilities,
         templateBody: hclLiteral(jsonWithTerraform(template)),
+        // Operations on one StackSet run one after another (the per-region instances are created together).
+        managedExecution: { active: true },
+        operationPreferences: ALL_AT_ONCE,
+        timeouts: { update: STACK_SET_TIMEOUTS.update }, // the provider times only a StackSet's updates
         tags: { ...props.tags },
         // With SERVICE_MANAGED, AWS fills in the administration role; without this every plan shows a change.
         lifecycle: { ignoreChanges: ["administration_role_arn"] },
@@ -57,16 +72,24 @@ export class OrganizationEdges extends Construct {
       set.overrideLogicalId(logicalName);
       return set;
     };
-    this.roles = stackSet("member_roles", `${props.namePrefix}-member-roles`, "trailguard: the edge and remediation roles of every member account", globalTemplate({ ...props, remediation: props.remediation && { ...props.remediation, orgId: org.id } }), ["CAPABILITY_NAMED_IAM"]);
+    this.roles = stackSet("member_roles", `${props.namePrefix}-member-roles`, "trailguard: the edge and remediation roles of every member account", globalTemplate({ ...props, remediation: props.remediation && { ...props.remediation, hubAccount: props.hubAccount, orgId: org.id } }), ["CAPABILITY_NAMED_IAM"]);
     this.edges = stackSet("member_edges", `${props.namePrefix}-member-edges`, "trailguard: the edge rules of every member account and region", regionalTemplate(props), []);
 
-    const deploymentTargets = { organizationalUnitIds: [...org.organizationalUnits] };
+    // A delegated administrator hub sits in one of the OUs; it has its own edges and roles already (same
+    // names), so its account is left out. A management-account hub is never a target of StackSets.
+    const deploymentTargets = {
+      organizationalUnitIds: [...org.organizationalUnits],
+      ...(org.callAs === "DELEGATED_ADMIN" ? { accountFilterType: "DIFFERENCE", accounts: [props.hubAccount] } : {}),
+    };
+    const preferences = { ...ALL_AT_ONCE, concurrencyMode: "SOFT_FAILURE_TOLERANCE" };
     const roles = new CloudformationStackSetInstance(this, "roles_instance", {
       region: home.region,
       stackSetName: this.roles.name,
       stackSetInstanceRegion: home.region,
       callAs: org.callAs,
       deploymentTargets,
+      operationPreferences: preferences,
+      timeouts: STACK_SET_TIMEOUTS,
     });
     roles.overrideLogicalId("member_roles");
     // One instance per region (plan addresses keyed by region), after the roles the rules forward with.
@@ -77,7 +100,8 @@ export class OrganizationEdges extends Construct {
       stackSetInstanceRegion: props.regions.region,
       callAs: org.callAs,
       deploymentTargets,
-      operationPreferences: { regionConcurrencyType: "PARALLEL", maxConcurrentPercentage: 100, failureTolerancePercentage: 10 },
+      operationPreferences: preferences,
+      timeouts: STACK_SET_TIMEOUTS,
       dependsOn: [roles],
     });
     edges.overrideLogicalId("member_edges");

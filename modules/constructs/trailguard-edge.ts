@@ -7,7 +7,9 @@ import { describeProblem, preflight } from "../quotas";
 import { DeadLetterQueue } from "./dead-letter-queue";
 import { edgeRole, Edges } from "./edges";
 import { Regions } from "./regional";
-import type { Role } from "./role";
+import { Role } from "./role";
+import { memberRemediationPolicy, memberRemediationTrust } from "../iam/remediation-role";
+import { memberRemediationRoleName } from "../remediation/settings";
 import { BASE_TAGS, ownResources } from "./trailguard";
 
 export interface TrailguardEdgeProps {
@@ -28,6 +30,8 @@ export class TrailguardEdge extends Construct {
   readonly edges: Edges;
   readonly deadLetterQueue: DeadLetterQueue;
   readonly edgeRole: Role;
+  /** `<prefix>-member-remediation`, when the config names the hub's remediate role. */
+  readonly memberRole?: Role;
   readonly warnings: readonly string[];
 
   constructor(scope: Construct, id: string, props: TrailguardEdgeProps) {
@@ -62,6 +66,19 @@ export class TrailguardEdge extends Construct {
       deadLetterQueue: { arnIn: (r) => r.ref(dlq.queue, "arn") },
       tags,
     });
+    const { hubRemediationRoleArn: hubRole, organizationId } = config.edgeOnly;
+    if (hubRole && organizationId && config.remediation.mode !== "off") {
+      // What the roles StackSet gives every member account, for the one account StackSets cannot reach.
+      this.memberRole = new Role(this, "member_remediation", {
+        logicalName: "member_remediation",
+        name: memberRemediationRoleName(prefix),
+        description: "trailguard: lets the hub's remediate Lambda turn this account's trails back on",
+        trust: memberRemediationTrust(hubRole, hubRole.split(":")[4], organizationId),
+        policyName: "restart-trails",
+        policy: memberRemediationPolicy({ mode: config.remediation.mode, trailArnLike: `arn:aws:cloudtrail:*:${account.asString}:trail/*` }),
+        tags,
+      });
+    }
     const longestRegion = [...config.regions].sort((a, b) => b.length - a.length)[0];
     this.node.addValidation({ validate: () => preflight(ownResources(TerraformStack.of(this).toTerraform(), this.node.path), { longestRegion }).map(describeProblem) });
   }

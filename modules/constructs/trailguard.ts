@@ -282,7 +282,7 @@ export class Trailguard extends Construct {
       });
       this.remediation.invokedBy(tamper);
       // The report's blocks were built (and escaped) by the Lambda; the target writes the channel itself.
-      const report = hubRule("report", "remediation-report", "trailguard: the remediation Lambda's report, posted to Slack", remediationReportPattern());
+      const report = hubRule("report", "remediation-report", "trailguard: the remediation Lambda's report, posted to Slack", remediationReportPattern(account.asString));
       report.addTarget({ ...toSlack, input: { transformer: slackTemplate(reportTransformer) } });
       reportRule = report;
     }
@@ -299,6 +299,7 @@ export class Trailguard extends Construct {
         globalPatterns: hasGlobal ? edgePatterns(detections.filter((d) => d.scope === "global")) : [],
         tags,
         remediation: this.remediation && { hubRoleArn: this.remediation.role.arn, mode: config.remediation.mode as "enforce" | "dry-run" },
+        hubAccount: account.asString,
       });
     }
     this.hub.restrictWritersTo([edgeRole.role.arn, ...writers], org ? { id: org.id, edgeRoleArnLike: `arn:aws:iam::*:role/${prefix}-edge` } : undefined);

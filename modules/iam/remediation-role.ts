@@ -141,17 +141,22 @@ export function memberRemediationPolicy(p: MemberRemediationProps): PolicyDocume
   };
 }
 
-/** Only the hub's remediate role, from an account of the organization, may assume the member role. */
-export function memberRemediationTrust(hubRoleArn: string, orgId: string): PolicyDocument {
+/**
+ * Only the hub's remediate role, from an account of the organization, may assume the member role. The
+ * principal is the hub account and the role is a condition on `aws:PrincipalArn`: a role ARN as Principal
+ * is pinned to that role's unique ID, so a re-created hub role would be refused until every member stack
+ * was updated (IAM User Guide, "AWS JSON policy elements: Principal", role principals).
+ */
+export function memberRemediationTrust(hubRoleArn: string, hubAccount: string, orgId: string): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
       {
         Sid: "TheHubRemediateLambda",
         Effect: "Allow",
-        Principal: { AWS: hubRoleArn },
+        Principal: { AWS: `arn:aws:iam::${hubAccount}:root` },
         Action: ["sts:AssumeRole"],
-        Condition: { StringEquals: { "aws:PrincipalOrgID": orgId } },
+        Condition: { ArnEquals: { "aws:PrincipalArn": hubRoleArn }, StringEquals: { "aws:PrincipalOrgID": orgId } },
       },
     ],
   };

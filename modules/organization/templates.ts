@@ -99,7 +99,7 @@ export function regionalTemplate(p: MemberTemplateProps): Template {
 
 export interface GlobalTemplateProps extends Pick<MemberTemplateProps, "namePrefix" | "hubBusArn"> {
   /** The hub's remediate role, when remediation is on: it may restart this account's trails. */
-  readonly remediation?: { readonly hubRoleArn: string; readonly orgId: string; readonly mode: "enforce" | "dry-run" };
+  readonly remediation?: { readonly hubRoleArn: string; readonly hubAccount: string; readonly orgId: string; readonly mode: "enforce" | "dry-run" };
 }
 
 /**
@@ -129,7 +129,7 @@ export function globalTemplate(p: GlobalTemplateProps): Template {
               Properties: {
                 RoleName: memberRemediationRoleName(p.namePrefix),
                 Description: "trailguard: lets the hub's remediate Lambda turn this account's trails back on",
-                AssumeRolePolicyDocument: memberRemediationTrust(p.remediation.hubRoleArn, p.remediation.orgId),
+                AssumeRolePolicyDocument: memberRemediationTrust(p.remediation.hubRoleArn, p.remediation.hubAccount, p.remediation.orgId),
                 Policies: [{ PolicyName: "restart-trails", PolicyDocument: sub(memberRemediationPolicy({ mode: p.remediation.mode, trailArnLike: `arn:aws:cloudtrail:*:${MEMBER_ACCOUNT}:trail/*` })) }],
                 Tags: [{ Key: "ManagedBy", Value: "trailguard" }],
               },
