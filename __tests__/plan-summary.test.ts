@@ -61,7 +61,9 @@ describeTf(`plan-summary on plans real terraform made (offline, AWS provider 5.1
     expect(planLine(fresh.text)).toBe("Plan: 120 to add, 0 to change, 0 to destroy.");
     const md = planSummary(fresh.json);
     expect(md).toContain("**Plan: 120 to add, 0 to change, 0 to destroy.**");
-    expect(md).toContain("No change destroys, replaces or disables a rule, target, bus, Slack destination, Lambda, alarm or topic.");
+    expect(md).toContain(
+      "No change destroys, replaces, disables or re-points a rule, target, bus or its policy, Slack connection or destination, Lambda or its permission, IAM role or policy, alarm, topic, key or StackSet.",
+    );
     expect(md.length).toBeLessThan(COMMENT_LIMIT);
     expect(md).toContain("| eu-west-1 | +2 |  |  |  | +2 |  |");
     expect(md).toContain('subgraph edges["edges: 17 regions"]');
@@ -142,6 +144,39 @@ describe("plan-summary's counting, on hand-made changes", () => {
       ],
     } as unknown as PlanJson;
     expect(totals(changesOf(plan))).toEqual({ add: 1, change: 1, destroy: 1 });
+  });
+
+  test("updates that re-point the path are warnings: a target's ARN, the bus policy, the Slack endpoint, the Lambda's code, a role's trust", () => {
+    const plan = {
+      resource_changes: [
+        change("aws_cloudwatch_event_target.tamper_slack", "aws_cloudwatch_event_target", ["update"], { arn: "a" }, { arn: "b" }),
+        change("aws_cloudwatch_event_bus_policy.hub", "aws_cloudwatch_event_bus_policy", ["update"], { policy: "{}" }, { policy: "{ }" }),
+        change("aws_cloudwatch_event_api_destination.slack", "aws_cloudwatch_event_api_destination", ["update"], { invocation_endpoint: "a" }, { invocation_endpoint: "b" }),
+        change("aws_lambda_function.remediate", "aws_lambda_function", ["update"], { source_code_hash: "a" }, { source_code_hash: "b" }),
+        change("aws_iam_role.edge", "aws_iam_role", ["update"], { assume_role_policy: "a", description: "x" }, { assume_role_policy: "b", description: "y" }),
+        change("aws_kms_key.alarms", "aws_kms_key", ["delete"]),
+        change("aws_sns_topic.alarms", "aws_sns_topic", ["create", "delete"]),
+      ],
+    } as unknown as PlanJson;
+    expect(changesOf(plan).map((c) => c.warning)).toEqual([
+      "target changed: arn",
+      "bus policy changed: policy",
+      "Slack API destination changed: invocation_endpoint",
+      "Lambda changed: source_code_hash",
+      "IAM role changed: assume_role_policy",
+      "KMS key destroyed",
+      "SNS topic replaced (created, then the old one destroyed)",
+    ]);
+  });
+
+  test("900 destroyed StackSet instances: the first hundred listed, the rest counted, the whole under the limit", () => {
+    const plan = {
+      resource_changes: Array.from({ length: 900 }, (_, i) => change(`aws_cloudformation_stack_set_instance.member_edges["r${i}"]`, "aws_cloudformation_stack_set_instance", ["delete"], {}, null, `r${i}`)),
+    } as unknown as PlanJson;
+    const md = planSummary(plan);
+    expect(md.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(md).toContain("- and 800 more: 800 × StackSet instance destroyed");
+    expect(md).toContain("**Plan: 0 to add, 0 to change, 900 to destroy.**");
   });
 
   test("a rule disabled, and a pattern changed, are warnings; an edited description is not", () => {

@@ -61,6 +61,12 @@ describe("simulate on real CloudTrail records", () => {
     expect(r.edges[0].why).toMatch(/^no alternative of the pattern's \$or matches; the first: source is "aws.ec2", not \["aws\./);
   });
 
+  test("a read-only call reaches no rule: EventBridge does not deliver it to rules in state ENABLED", () => {
+    const event = loadFixture("stop-logging-assumed-role");
+    const read = { ...event, detail: { ...event.detail, eventName: "GetTrailStatus", readOnly: true } };
+    expect(simulateEvent(model, read)).toMatchObject({ forwarded: false, edges: [], hub: [], note: "a read-only call: EventBridge does not deliver it to rules in state ENABLED" });
+  });
+
   test("hostile variants of a real StopLogging give valid Slack payloads with the benign render's keys", () => {
     const base = loadFixture("stop-logging-assumed-role");
     const slack = (e: object) => simulateEvent(model, e).hub.flatMap((h) => h.targets).find((t) => t.kind === "slack")!;
@@ -114,6 +120,16 @@ describe("npm run simulate", () => {
     const json = JSON.parse(cli(["record.json", "--json"]).stdout);
     expect(json.kind).toBe("record");
     expect(json.results[0].hub.filter((h: { matched: boolean }) => h.matched).map((h: { rule: string }) => h.rule)).toEqual(["trailguard-cloudtrail-tamper-attempt"]);
+  });
+
+  test("the Terraform module, or a stack that is not JSON, is refused in one line", () => {
+    writeFileSync(join(dir, "record.json"), JSON.stringify(loadFixture("stop-logging-root-failed").detail));
+    writeFileSync(join(dir, "broken-stack.json"), "{");
+    const run = (stack: string) => spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "scripts", "simulate.ts"), "record.json", "--stack", stack], { cwd: dir, encoding: "utf8" });
+    const module = run(join(ROOT, "terraform", "main.tf.json"));
+    expect([module.status, module.stderr]).toEqual([2, "simulate: record.json: the stack's patterns are computed by Terraform (the module in terraform/?): give a stack synthesized from a config with npm start\n"]);
+    const broken = run("broken-stack.json");
+    expect([broken.status, broken.stderr]).toEqual([2, "simulate: record.json: the stack broken-stack.json is not JSON\n"]);
   });
 
   test("bad input gets one line and exit code 2, no stack trace", () => {

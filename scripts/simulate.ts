@@ -24,7 +24,13 @@ function main(args: string[]): number {
     } catch {
       throw new InputError(`cannot read the stack ${stackFile} (run npm start, or give --stack)`);
     }
-    const model = readStack(JSON.parse(stackText));
+    let stackJson: unknown;
+    try {
+      stackJson = JSON.parse(stackText);
+    } catch {
+      throw new InputError(`the stack ${stackFile} is not JSON`);
+    }
+    const model = readStack(stackJson as Record<string, unknown>);
     let bytes: Buffer;
     try {
       bytes = readFileSync(files[0]);

@@ -65,7 +65,30 @@ const ALERT_PATH: Readonly<Record<string, string>> = {
   aws_sns_topic: "SNS topic",
   aws_cloudformation_stack_set: "StackSet",
   aws_cloudformation_stack_set_instance: "StackSet instance",
+  aws_iam_role: "IAM role",
+  aws_iam_role_policy: "IAM role policy",
+  aws_kms_key: "KMS key",
 };
+
+/**
+ * Updates that re-point or weaken the alert path although nothing is destroyed: the attributes, by type,
+ * whose change is a warning.
+ */
+const RISKY_UPDATES: Readonly<Record<string, readonly string[]>> = {
+  aws_cloudwatch_event_target: ["arn", "role_arn", "input_transformer", "input_path", "dead_letter_config"],
+  aws_cloudwatch_event_bus_policy: ["policy"],
+  aws_cloudwatch_event_api_destination: ["invocation_endpoint", "connection_arn"],
+  aws_cloudwatch_event_connection: ["auth_parameters", "authorization_type"],
+  aws_lambda_function: ["filename", "source_code_hash", "role", "environment", "reserved_concurrent_executions"],
+  aws_lambda_permission: ["source_arn", "function_name"],
+  aws_iam_role: ["assume_role_policy"],
+  aws_iam_role_policy: ["policy"],
+  aws_cloudwatch_metric_alarm: ["alarm_actions", "metric_query", "threshold", "comparison_operator"],
+  aws_sns_topic: ["kms_master_key_id"],
+};
+
+/** At most this many warnings are listed one by one; the rest are counted by kind. */
+const LISTED_WARNINGS = 100;
 
 /** The table's columns: a few groups a reviewer can read across 17 regions. */
 const KIND: Readonly<Record<string, string>> = {
@@ -121,13 +144,16 @@ function warningOf(c: ResourceChange, verb: Verb): string | undefined {
   const what = ALERT_PATH[c.type];
   if (!what) return undefined;
   if (verb === "destroy") return `${what} destroyed`;
-  if (verb === "replace") return `${what} replaced (destroyed, then created: alerts stop in between)`;
+  if (verb === "replace") {
+    return c.change.actions[0] === "delete" ? `${what} replaced (destroyed, then created: alerts stop in between)` : `${what} replaced (created, then the old one destroyed)`;
+  }
   if (verb !== "change") return undefined;
   const before = c.change.before ?? {};
   const after = c.change.after ?? {};
   if (c.type === "aws_cloudwatch_event_rule" && after.state !== undefined && after.state !== before.state && after.state !== "ENABLED") return `rule ${String(after.state).toLowerCase()}`;
   if (c.type === "aws_cloudwatch_event_rule" && after.event_pattern !== before.event_pattern) return "rule pattern changed: it may stop matching";
-  return undefined;
+  const risky = (RISKY_UPDATES[c.type] ?? []).filter((a) => JSON.stringify(before[a]) !== JSON.stringify(after[a]));
+  return risky.length > 0 ? `${what} changed: ${risky.join(", ")}` : undefined;
 }
 
 /** Every resource change of the plan that does something, with its region, kind and warning. */
@@ -242,12 +268,20 @@ export function planSummary(plan: PlanJson, options: SummaryOptions = {}): strin
   const changes = changesOf(plan);
   const t = totals(changes);
   const warnings = changes.filter((c) => c.warning);
+  const listed = warnings.slice(0, LISTED_WARNINGS);
+  const rest = warnings.slice(LISTED_WARNINGS);
+  const restByKind = Object.entries(rest.reduce<Record<string, number>>((n, c) => ({ ...n, [c.warning!]: (n[c.warning!] ?? 0) + 1 }), {}));
   const head = [
     "## trailguard plan",
     "",
     warnings.length > 0
-      ? [`### ⚠️ ${warnings.length} change${warnings.length === 1 ? "" : "s"} that can switch alerts off`, "", ...warnings.map((c) => `- **${c.region}**: \`${c.address}\`: ${c.warning}`)].join("\n")
-      : "No change destroys, replaces or disables a rule, target, bus, Slack destination, Lambda, alarm or topic.",
+      ? [
+          `### ⚠️ ${warnings.length} change${warnings.length === 1 ? "" : "s"} that can switch alerts off`,
+          "",
+          ...listed.map((c) => `- **${c.region}**: \`${c.address}\`: ${c.warning}`),
+          ...(rest.length > 0 ? [`- and ${rest.length} more: ${restByKind.map(([w, n]) => `${n} × ${w}`).join("; ")}`] : []),
+        ].join("\n")
+      : "No change destroys, replaces, disables or re-points a rule, target, bus or its policy, Slack connection or destination, Lambda or its permission, IAM role or policy, alarm, topic, key or StackSet.",
     "",
     `**Plan: ${t.add} to add, ${t.change} to change, ${t.destroy} to destroy.**`,
     "",
@@ -265,7 +299,9 @@ export function planSummary(plan: PlanJson, options: SummaryOptions = {}): strin
   const body = () => rows.slice(0, shown).join("\n") + (shown < rows.length ? `\n\n${rows.length - shown} more changes not shown: the comment would pass ${limit} characters. Run the summary locally for all of them.` : "");
   while (shown > 0 && head.length + open.length + body().length + close.length > limit) shown = Math.max(0, shown - Math.max(1, Math.ceil((shown * 0.1))));
   const out = rows.length === 0 ? head : head + open + body() + close;
-  return scrub(out, plan);
+  // Never over the limit, whatever the plan: the warnings are listed first and counted past a hundred.
+  const capped = out.length <= limit ? out : `${out.slice(0, limit - 80)}\n\n(cut at ${limit} characters)\n`;
+  return scrub(capped, plan);
 }
 
 /** Rules and Lambdas in the new plan's addresses that the base stack lacks, and the reverse. */

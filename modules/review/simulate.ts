@@ -36,11 +36,20 @@ export interface StackModel {
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Literal text as AWS receives it: cdk.tf.json escapes `${` and `%{`. */
-const unescape = (s: string) => s.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+/**
+ * A pattern as AWS receives it: cdk.tf.json escapes `${` and `%{`, and the report rule names the hub's
+ * account, known only at apply (simulate replays CloudTrail events, never reports, so any stand-in does).
+ */
+const unescape = (s: string) => s.replaceAll("${local.account_id}", "hub-account").replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
 
 /** The rules and targets of a stack synthesized from a config file (`npm start`'s cdk.tf.json). */
 export function readStack(stack: Json): StackModel {
+  if (stack === null || typeof stack !== "object" || !stack.resource?.aws_cloudwatch_event_rule) {
+    throw new InputError("the stack has no EventBridge rules: give the cdk.tf.json npm start writes");
+  }
+  if (Object.values<Json>(stack.resource.aws_cloudwatch_event_rule).some((r) => /(^|[^$])\$\{/.test(String(r.event_pattern ?? "").replaceAll("${local.account_id}", "")))) {
+    throw new InputError("the stack's patterns are computed by Terraform (the module in terraform/?): give a stack synthesized from a config with npm start");
+  }
   const locals = stack.locals ?? {};
   const rules: Json = stack.resource?.aws_cloudwatch_event_rule ?? {};
   const targets: Json = stack.resource?.aws_cloudwatch_event_target ?? {};
@@ -77,8 +86,10 @@ export function readStack(stack: Json): StackModel {
 /** CloudTrail's event types, as EventBridge names them in `detail-type` (EventBridge User Guide, "Events from AWS services"). */
 const DETAIL_TYPE: Record<string, string> = {
   AwsApiCall: "AWS API Call via CloudTrail",
+  AwsConsoleAction: "AWS Console Action via CloudTrail",
   AwsConsoleSignIn: "AWS Console Sign In via CloudTrail",
   AwsServiceEvent: "AWS Service Event via CloudTrail",
+  AwsCloudTrailInsight: "AWS Insight via CloudTrail",
 };
 
 /** A CloudTrail record as EventBridge delivers it: the record is `detail`, the envelope says where and when. */
@@ -98,13 +109,18 @@ export function envelope(record: Json, n = 0): Json {
 }
 
 /** The events in a file's bytes: an EventBridge event, a bare CloudTrail record, or a log file (`{"Records": [...]}`, gzip or not). */
+/** Larger inputs are refused rather than crashing node's string limit. */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
 export function readEvents(bytes: Buffer): { kind: "event" | "record" | "log file"; events: Json[] } {
+  if (bytes.length > MAX_INPUT_BYTES) throw new InputError(`the file is over ${MAX_INPUT_BYTES / 1024 / 1024} MB; split it`);
   let text: string;
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      text = gunzipSync(bytes).toString("utf8");
-    } catch {
-      throw new InputError("the file starts like gzip but does not decompress");
+      text = gunzipSync(bytes, { maxOutputLength: MAX_INPUT_BYTES }).toString("utf8");
+    } catch (e) {
+      const tooBig = (e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE";
+      throw new InputError(tooBig ? `the file decompresses to over ${MAX_INPUT_BYTES / 1024 / 1024} MB; split it` : "the file starts like gzip but does not decompress");
     }
   } else {
     text = bytes.toString("utf8");
@@ -120,7 +136,10 @@ export function readEvents(bytes: Buffer): { kind: "event" | "record" | "log fil
     if (!value.Records.every((r: unknown) => isObj(r) && typeof r.eventName === "string")) throw new InputError("Records holds something that is not a CloudTrail record");
     return { kind: "log file", events: value.Records.map((r: Json, i: number) => envelope(r, i)) };
   }
-  if (isObj(value) && typeof value["detail-type"] === "string" && isObj(value.detail)) return { kind: "event", events: [value] };
+  if (isObj(value) && typeof value["detail-type"] === "string" && isObj(value.detail)) {
+    if (typeof value.region !== "string" || typeof value.account !== "string") throw new InputError("the event has no region or account");
+    return { kind: "event", events: [value] };
+  }
   if (isObj(value) && typeof value.eventName === "string" && typeof value.eventSource === "string") return { kind: "record", events: [envelope(value)] };
   throw new InputError("not an EventBridge event, a CloudTrail record or a CloudTrail log file ({\"Records\": [...]})");
 }
@@ -153,11 +172,18 @@ export interface EventResult {
   /** True when an edge forwarded it to the hub bus (events of the hub's own region go through its edge too). */
   readonly forwarded: boolean;
   readonly hub: readonly RuleResult[];
+  /** Why the event reaches no rule at all, when EventBridge would not deliver it. */
+  readonly note?: string;
 }
 
 /** One event through the stack: its region's edges, then (if forwarded) every hub rule. */
 export function simulateEvent(model: StackModel, event: Json, explain = false): EventResult {
   const region = String(event.region);
+  // Read-only management events reach only rules in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS
+  // (EventBridge User Guide, "Receiving read-only management events from AWS services"); trailguard's are ENABLED.
+  if (event.detail?.readOnly === true) {
+    return { id: String(event.id), eventName: String(event.detail?.eventName), region, edges: [], forwarded: false, hub: [], note: "a read-only call: EventBridge does not deliver it to rules in state ENABLED" };
+  }
   const test = (r: Rule, withTargets: boolean): RuleResult => {
     const matched = matchesPattern(r.pattern, event);
     return {
@@ -240,6 +266,7 @@ export function totalsOf(results: readonly EventResult[], seconds: number): Tota
 /** Human-readable output for one event. */
 export function formatEvent(r: EventResult, n: number): string {
   const lines = [`event ${n}: ${r.eventName} in ${r.region} (${r.id})`];
+  if (r.note) return [...lines, `  ${r.note}`].join("\n");
   for (const e of r.edges) lines.push(`  edge ${e.rule} (${r.region}): ${e.matched ? "forwards it to the hub bus" : "no match"}${e.why ? ` (${e.why})` : ""}`);
   if (r.edges.length === 0) lines.push(`  no edge rule in ${r.region}: the event goes nowhere`);
   for (const h of r.hub) {
