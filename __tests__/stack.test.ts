@@ -456,7 +456,7 @@ describe("remediation", () => {
   });
 
   test("the report rule posts the Lambda's text and blocks, and writes the channel itself", () => {
-    expect(JSON.parse(r("aws_cloudwatch_event_rule", "report").event_pattern)).toEqual({ source: ["trailguard"], "detail-type": ["Trailguard Remediation"] });
+    expect(JSON.parse(r("aws_cloudwatch_event_rule", "report").event_pattern)).toEqual({ source: ["trailguard"], "detail-type": ["Trailguard Remediation"], account: ["${local.account_id}"] });
     const t = r("aws_cloudwatch_event_target", "report_slack");
     expect(t.input_transformer).toEqual({
       input_paths: { text: "$.detail.slack.text", blocks: "$.detail.slack.blocks" },
