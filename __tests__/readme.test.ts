@@ -2,11 +2,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderGenerated } from "../modules/docs/readme-tables";
 import { readmeSections } from "../scripts/readme-sections";
-import { readmeSnippet } from "./helpers/readme";
+import { README, readmeSnippet } from "./helpers/readme";
 import { CONFIG_PROPS_FILE, configPropsNow } from "../scripts/config-props";
 import { synthStack } from "./helpers/synth";
 
-const README = readFileSync(join(__dirname, "..", "README.md"), "utf8");
 
 describe("README", () => {
   test("the generated tables match the code (`npm run docs` regenerates them)", () => {

@@ -5,6 +5,7 @@ import type { InputTransformer } from "../messages";
 import { hclLiteral } from "./hcl";
 import { jsonWithTerraform } from "../terraform-json";
 import type { Placement } from "./regional";
+import { TARGET_RETRY } from "../eventbridge/target-retry";
 
 export interface EventRuleProps {
   readonly placement: Placement;
@@ -22,11 +23,6 @@ export interface EventRuleProps {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-/**
- * EventBridge's default retry policy, written out so the plan shows it: Slack outages last hours, and a
- * late tamper alert is still worth having. What still fails lands in the rule's dead-letter queue.
- */
-export const TARGET_RETRY = { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 } as const;
 
 /** How a target reshapes the event: an input transformer, or a JSON path whose value is sent as is. */
 export type TargetInput = { readonly transformer: InputTransformer } | { readonly inputPath: string };

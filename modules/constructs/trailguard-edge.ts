@@ -1,16 +1,16 @@
 import { Construct } from "constructs";
-import { ref, TerraformLocal, TerraformStack, Token } from "../cdk";
+import { ref, TerraformLocal, Token } from "../cdk";
 import { parseConfig, type TrailguardConfig, type TrailguardConfigProps } from "../config";
 import { GLOBAL_EVENTS_REGION } from "../config/regions";
-import { buildCatalog, type CustomRule, edgePatterns, groupDetections, groupRegions, selectDetections, selectionWarnings } from "../detections";
-import { describeProblem, preflight } from "../quotas";
+import { buildCatalog, type CustomRule, edgePlan, plannedGroups } from "../detections";
+import { checkQuotasAtSynth } from "./quota-check";
 import { DeadLetterQueue } from "./dead-letter-queue";
 import { edgeRole, Edges } from "./edges";
 import { Regions } from "./regional";
 import { Role } from "./role";
 import { memberRemediationPolicy, memberRemediationTrust } from "../iam/remediation-role";
 import { memberRemediationRoleName } from "../remediation/settings";
-import { BASE_TAGS, ownResources } from "./trailguard";
+import { BASE_TAGS } from "./trailguard";
 
 export interface TrailguardEdgeProps {
   /** A config with `edgeOnly`: the hub bus its edges forward to; its detections decide what is forwarded. */
@@ -43,9 +43,9 @@ export class TrailguardEdge extends Construct {
     const hubBusArn = config.edgeOnly.hubEventBusArn;
 
     const catalog = buildCatalog({ namePrefix: prefix, trailBuckets: [], trailKeys: [], trailLogGroups: [] }, config.rules as readonly CustomRule[]);
-    const groups = groupDetections(selectDetections(catalog, config.detections));
-    this.warnings = selectionWarnings(groups, config.regions);
-    const detections = groups.filter((g) => groupRegions(g, config.regions).length > 0).flatMap((g) => g.detections);
+    const planned = plannedGroups(catalog, config.detections, config.regions);
+    this.warnings = planned.warnings;
+    const forwarded = edgePlan(planned.groups.flatMap((g) => g.detections), config.regions);
 
     const regions = (this.regions = new Regions(this, config.regions));
     // The account, read off the queues' ARNs: this stack creates no hub bus to read it from, and an
@@ -54,12 +54,11 @@ export class TrailguardEdge extends Construct {
     account.overrideLogicalId("account_id");
     const dlq = (this.deadLetterQueue = new DeadLetterQueue(this, "dlq", { regions, name: `${prefix}-dlq`, namePrefix: prefix, account: Token.asString(account.asString), tags }));
     const role = (this.edgeRole = edgeRole(this, { namePrefix: prefix, account: account.asString, hubBusArn, tags }));
-    const global = config.regions.includes(GLOBAL_EVENTS_REGION) && detections.some((d) => d.scope === "global");
     this.edges = new Edges(this, "edges", {
       regions,
-      globalRegions: global ? new Regions(this, [GLOBAL_EVENTS_REGION], "global_regions") : undefined,
-      patterns: edgePatterns(detections.filter((d) => d.scope === "regional")),
-      globalPatterns: edgePatterns(detections.filter((d) => d.scope === "global")),
+      globalRegions: forwarded.global.length > 0 ? new Regions(this, [GLOBAL_EVENTS_REGION], "global_regions") : undefined,
+      patterns: forwarded.regional,
+      globalPatterns: forwarded.global,
       namePrefix: prefix,
       hubBusArn,
       roleArn: role.role.arn,
@@ -79,7 +78,6 @@ export class TrailguardEdge extends Construct {
         tags,
       });
     }
-    const longestRegion = [...config.regions].sort((a, b) => b.length - a.length)[0];
-    this.node.addValidation({ validate: () => preflight(ownResources(TerraformStack.of(this).toTerraform(), this.node.path), { longestRegion }).map(describeProblem) });
+    checkQuotasAtSynth(this, config.regions);
   }
 }

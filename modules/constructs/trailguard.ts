@@ -1,24 +1,13 @@
 import { Construct } from "constructs";
 import type { LambdaName } from "../../lambda-src/handlers";
-import { Fn, type IResolvable, ref, TerraformLocal, TerraformStack, Token } from "../cdk";
+import { Fn, type IResolvable, ref, TerraformLocal, Token } from "../cdk";
 import { shippedBundles } from "../lambda-bundles";
 import { parseConfig, type TrailguardConfig, type TrailguardConfigProps } from "../config";
 import { GLOBAL_EVENTS_REGION, KNOWN_REGIONS } from "../config/regions";
-import {
-  buildCatalog,
-  CustomRule,
-  DetectionGroup,
-  edgePatterns,
-  groupDetections,
-  groupPattern,
-  groupRegions,
-  remediationReportPattern,
-  selectDetections,
-  selectionWarnings,
-} from "../detections";
+import { buildCatalog, CustomRule, DetectionGroup, edgePlan, groupPattern, plannedGroups, remediationReportPattern } from "../detections";
 import { eventBridgeTrustPolicy, invokeApiDestinationsPolicy } from "../iam/eventbridge-role";
 import { AlertProps, alertTransformer, type InputTransformer, reportTransformer, snsAlertTransformer } from "../messages";
-import { describeProblem, preflight } from "../quotas";
+import { checkQuotasAtSynth } from "./quota-check";
 import type { Value } from "../quotas/worst-case";
 import { AlarmTopic } from "./alarm-topic";
 import { DeadLetterQueue } from "./dead-letter-queue";
@@ -146,13 +135,13 @@ export class Trailguard extends Construct {
       // The schema checked each `match` against EventBridge's filter syntax (patternProblems).
       config.rules as readonly CustomRule[],
     );
-    const groups = groupDetections(selectDetections(catalog, config.detections));
+    const planned = plannedGroups(catalog, config.detections, config.regions);
     const idle =
       remediate && !tf && config.trails.length === 0 && config.remediation.unlistedTrails === "report"
         ? ["remediation is on, but no trail is listed and remediation.unlistedTrails is \"report\": the Lambdas would never restore anything"]
         : [];
-    this.warnings = [...selectionWarnings(groups, config.regions), ...idle];
-    this.groups = groups.filter((g) => groupRegions(g, config.regions).length > 0);
+    this.warnings = [...planned.warnings, ...idle];
+    this.groups = planned.groups;
 
     const home = (this.home = new Home(config.homeRegion));
     const regions = (this.regions = new Regions(this, tf ? { hcl: tf.regions } : config.regions));
@@ -167,16 +156,15 @@ export class Trailguard extends Construct {
 
     // Edges.
     const edgeRole = (this.edgeRole = newEdgeRole(this, { namePrefix: prefix, account: account.asString, hubBusArn: this.hub.bus.arn, tags }));
-    const detections = this.groups.flatMap((g) => g.detections);
-    const hasGlobal = config.regions.includes(GLOBAL_EVENTS_REGION);
+    const forwarded = edgePlan(this.groups.flatMap((g) => g.detections), config.regions);
     this.edges = new Edges(this, "edges", {
       regions,
       globalRegions:
-        hasGlobal && detections.some((d) => d.scope === "global")
+        forwarded.global.length > 0
           ? new Regions(this, tf ? { hcl: `setintersection(["${GLOBAL_EVENTS_REGION}"], local.regions)` } : [GLOBAL_EVENTS_REGION], "global_regions")
           : undefined,
-      patterns: edgePatterns(detections.filter((d) => d.scope === "regional")),
-      globalPatterns: edgePatterns(detections.filter((d) => d.scope === "global")),
+      patterns: forwarded.regional,
+      globalPatterns: forwarded.global,
       namePrefix: prefix,
       hubBusArn: this.hub.bus.arn,
       roleArn: edgeRole.role.arn,
@@ -295,8 +283,8 @@ export class Trailguard extends Construct {
         organization: org,
         namePrefix: prefix,
         hubBusArn: this.hub.bus.arn,
-        patterns: edgePatterns(detections.filter((d) => d.scope === "regional")),
-        globalPatterns: hasGlobal ? edgePatterns(detections.filter((d) => d.scope === "global")) : [],
+        patterns: forwarded.regional,
+        globalPatterns: forwarded.global,
         tags,
         remediation: this.remediation && { hubRoleArn: this.remediation.role.arn, mode: config.remediation.mode as "enforce" | "dry-run" },
         hubAccount: account.asString,
@@ -304,13 +292,8 @@ export class Trailguard extends Construct {
     }
     this.hub.restrictWritersTo([edgeRole.role.arn, ...writers], org ? { id: org.id, edgeRoleArnLike: `arn:aws:iam::*:role/${prefix}-edge` } : undefined);
     this.addAlarms(config);
-    // Before anything is written: no document of trailguard's may break an AWS quota at apply. Only this
-    // construct's resources are measured: a caller's own resources are theirs.
-    const longestRegion = [...(tf ? KNOWN_REGIONS : config.regions)].sort((a, b) => b.length - a.length)[0];
-    this.node.addValidation({
-      validate: () =>
-        preflight(ownResources(TerraformStack.of(this).toTerraform(), this.node.path), { longestRegion, variables: tf?.worstCase, locals: trailLocals?.worstCase }).map(describeProblem),
-    });
+    // The module's regions are any of them, its variables and trail locals at their longest.
+    checkQuotasAtSynth(this, tf ? KNOWN_REGIONS : config.regions, { variables: tf?.worstCase, locals: trailLocals?.worstCase });
   }
 
   /** The hub bus's ARN (edges of other accounts or stacks forward to it). */
@@ -429,14 +412,4 @@ function withInputs(config: TrailguardConfig, tf: TrailguardInputs | undefined):
 /** A region list as settings JSON: literal, or Terraform's (`jsonencode(local.global_regions)`) in the module. */
 function listJson(names: readonly string[]): readonly string[] | TerraformJson {
   return Token.isUnresolved(names) ? new TerraformJson(Token.asString(Fn.jsonencode(names))) : [...names];
-}
-
-/** The stack's JSON with only the resources synthesized under `path` (their `//` metadata names it). */
-export function ownResources(stack: Record<string, any>, path: string): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const resource = Object.fromEntries(
-    Object.entries<Record<string, any>>(stack.resource ?? {}) // eslint-disable-line @typescript-eslint/no-explicit-any
-      .map(([type, byName]) => [type, Object.fromEntries(Object.entries(byName).filter(([, body]) => String(body["//"]?.metadata?.path ?? "").startsWith(`${path}/`)))])
-      .filter(([, byName]) => Object.keys(byName).length > 0),
-  );
-  return { ...stack, resource };
 }

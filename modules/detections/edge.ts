@@ -1,3 +1,4 @@
+import { GLOBAL_EVENTS_REGION } from "../config/regions";
 import type { Detection } from "./catalog";
 import { CLOUDTRAIL_DETAIL_TYPE, Matcher, PatternObject } from "./event-pattern";
 
@@ -60,4 +61,15 @@ export function edgePatterns(detections: readonly Detection[], maxChars = EVENT_
     packs.push([clause]);
   }
   return packs.map(patternOf);
+}
+
+/**
+ * What the edges of a deployment forward: the regional detections' patterns, for every region; the
+ * global-service ones, for us-east-1 alone (where those services deliver), when it is configured.
+ */
+export function edgePlan(detections: readonly Detection[], regions: readonly string[]): { readonly regional: PatternObject[]; readonly global: PatternObject[] } {
+  return {
+    regional: edgePatterns(detections.filter((d) => d.scope === "regional")),
+    global: regions.includes(GLOBAL_EVENTS_REGION) ? edgePatterns(detections.filter((d) => d.scope === "global")) : [],
+  };
 }

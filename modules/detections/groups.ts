@@ -128,3 +128,9 @@ export function selectionWarnings(groups: readonly DetectionGroup[], regions: re
         `detections ${g.detections.map((d) => d.id).join(", ")} watch a global service, whose events arrive only in ${GLOBAL_EVENTS_REGION}; ${GLOBAL_EVENTS_REGION} is not in regions, so they get no rule`,
     );
 }
+
+/** The groups that get hub rules in these regions, and a warning for each selected group that cannot. */
+export function plannedGroups(catalog: readonly Detection[], selection: Parameters<typeof selectDetections>[1], regions: readonly string[]): { readonly groups: DetectionGroup[]; readonly warnings: string[] } {
+  const all = groupDetections(selectDetections(catalog, selection));
+  return { groups: all.filter((g) => groupRegions(g, regions).length > 0), warnings: selectionWarnings(all, regions) };
+}

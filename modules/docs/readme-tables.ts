@@ -7,7 +7,8 @@ import type { JsonSchema } from "./json-schema";
  */
 
 
-const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/** Text for a Markdown table cell: pipes escaped, one line. */
+export const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 function typeOf(s: JsonSchema): string {
   if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;

@@ -18,7 +18,7 @@ import { eventBridgeTrustPolicy, putEventsPolicy } from "../iam/eventbridge-role
 import { memberRemediationPolicy, memberRemediationTrust } from "../iam/remediation-role";
 import { memberRemediationRoleName } from "../remediation/settings";
 import type { PolicyDocument } from "../iam/policy";
-import { TARGET_RETRY } from "../constructs/event-rule";
+import { TARGET_RETRY } from "../eventbridge/target-retry";
 
 /** The member account's own ID, as CloudFormation substitutes it. */
 export const MEMBER_ACCOUNT = "${AWS::AccountId}";

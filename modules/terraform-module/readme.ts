@@ -1,7 +1,5 @@
-import { outputsTable } from "../docs/readme-tables";
+import { cell, outputsTable } from "../docs/readme-tables";
 import { MODULE_VARIABLES } from "./variables";
-
-const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n\s*/g, " ");
 
 /** The module's inputs: every variable, its type, default and description. */
 export function moduleVariablesTable(): string {
