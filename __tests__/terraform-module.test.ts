@@ -85,7 +85,7 @@ describe("the module's variables", () => {
     expect(tags.every(([k, v]) => FORMATS.tagKey.pattern.test(k) && k.length === 128 && FORMATS.tagValue.pattern.test(v) && v.length === 256)).toBe(true);
   });
 
-  test("every validation regex is one Terraform's RE2 reads the same way: no flag but u", () => {
+  test("no validation regex carries a flag Terraform's regex() would drop (u alone is allowed)", () => {
     for (const f of Object.values(FORMATS)) expect(["", "u"]).toContain(f.pattern.flags);
   });
 });

@@ -53,11 +53,10 @@ export function clientCache(): <T>(key: string, make: () => T) => T {
  */
 export function sdkClients(lambdaRegion: string, clock: Clock = unboundedClock): Clients {
   const once = clientCache();
-  const own: Clients = {
+  return {
     cloudTrail: (region) => once(`cloudtrail:${region}`, () => bounded(new CloudTrailClient(clientOptions(region)), clock)),
     events: (region = lambdaRegion) => once(`events:${region}`, () => bounded(new EventBridgeClient(clientOptions(region)), clock)),
   };
-  return own;
 }
 
 /** A session name for sts:AssumeRole (2-64 of [\w+=,.@-], AssumeRole API reference): `trailguard-<event ID>`. */
