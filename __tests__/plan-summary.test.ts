@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { changesOf, COMMENT_LIMIT, planSummary, totals, type PlanJson } from "../modules/review/plan-summary";
@@ -123,6 +123,10 @@ describeTf(`plan-summary on plans real terraform made (offline, AWS provider 5.1
       expect([r.status, r.stderr]).toEqual([2, message]);
     }
   });
+});
+
+test("the preview's sample is the real record the tests use (the package cannot read __tests__, so it ships a copy)", () => {
+  expect(readFileSync(join(ROOT, "modules", "review", "sample-stop-logging.json"), "utf8")).toBe(readFileSync(join(ROOT, "__tests__", "fixtures", "stop-logging-assumed-role.json"), "utf8"));
 });
 
 describe("plan-summary's counting, on hand-made changes", () => {
