@@ -73,19 +73,64 @@ export const HOSTILE_IAM_PATHS: Record<string, string> = {
 };
 
 /**
+ * The attack an adversarial review found: CloudFormation's DeleteStack answers 200 for a stack that does not
+ * exist and StackName has no pattern, so a "successful" DeleteStack can carry this stack name. Quoted in a
+ * template, it adds a second `channel` key (the last one wins), a mention and a phishing link.
+ */
+export const REPOINTING_STACK_NAME =
+  'arn:aws:cloudformation:us-east-1:012345678910:stack/StackSet-trailguard-member-x/ <!channel> <https://evil.example/restore|Click to restore logging>","channel":"C0ATTACKER","x":"';
+
+/**
+ * Request parameters that AWS refuses, in a call it records as successful, for every character that could
+ * break out of a JSON string or carry Slack markup: either the API model gives the member a pattern
+ * (ValidationException otherwise), or the call fails unless the value names an existing resource whose own
+ * name is constrained. Written out here from the API references, independently of
+ * modules/messages/event-fields.ts, so that a field marked safe there without the evidence fails the
+ * template tests. Every other request parameter of a successful call is the caller's free text.
+ */
+export const CONSTRAINED_WHEN_SUCCEEDED: Readonly<Record<string, readonly string[]>> = {
+  // StopLogging, DeleteTrail, UpdateTrail, Put*Selectors: TrailNotFoundException / InvalidTrailNameException
+  // otherwise; CreateTrail names are [A-Za-z0-9._-]. EventDataStore: pattern ^[a-zA-Z0-9._/\-:]+$.
+  "cloudtrail.amazonaws.com": ["name", "trailName", "eventDataStore"],
+  // Rule, bus, connection and API destination names: pattern [\.\-_A-Za-z0-9]+ (bus: also / and ARNs).
+  "events.amazonaws.com": ["name", "rule"],
+  // NoSuchBucket otherwise; bucket names are lowercase letters, digits, dots and hyphens.
+  "s3.amazonaws.com": ["bucketName"],
+  // NotFoundException otherwise; key IDs, key ARNs and alias names are constrained.
+  "kms.amazonaws.com": ["keyId"],
+  // LogGroupName pattern [\.\-_/#A-Za-z0-9]+.
+  "logs.amazonaws.com": ["logGroupName"],
+  // FunctionName pattern: (arn:...:lambda:)?(region:)?(\d{12}:)?(function:)?[a-zA-Z0-9-_\.]+(:qualifier)?.
+  "lambda.amazonaws.com": ["functionName"],
+  // RoleName pattern [\w+=,.@-]+.
+  "iam.amazonaws.com": ["roleName"],
+};
+
+/** The request parameters of a successful record that the caller may fill with anything. */
+function freeParameters(e: CloudTrailEvent): string[] {
+  const params = (e.detail.requestParameters ?? {}) as Record<string, unknown>;
+  const constrained = CONSTRAINED_WHEN_SUCCEEDED[String(e.detail.eventSource)] ?? [];
+  return Object.keys(params).filter((k) => typeof params[k] === "string" && !constrained.includes(k));
+}
+
+/**
  * Derived variants of a real record with hostile strings in every field the caller controls: the user
  * agent always; for a failed call also the error message and every request parameter (the call failed,
- * so AWS did not have to accept them).
+ * so AWS did not have to accept them); for a successful call every string request parameter that AWS does
+ * not constrain (see CONSTRAINED_WHEN_SUCCEEDED), with the hostile string appended so that the rule's
+ * prefix and wildcard filters still match.
  */
 export function hostileVariants(base: CloudTrailEvent): [string, CloudTrailEvent][] {
-  const strings = Object.entries(HOSTILE_STRINGS).map(([label, s]): [string, CloudTrailEvent] => {
+  const strings = Object.entries({ ...HOSTILE_STRINGS, repointingStackName: REPOINTING_STACK_NAME }).map(([label, s]): [string, CloudTrailEvent] => {
     const e: CloudTrailEvent = structuredClone(base);
     e.detail.userAgent = s;
+    const params = (e.detail.requestParameters ?? {}) as Record<string, unknown>;
     if (isFailed(e)) {
       e.detail.errorMessage = s;
-      const params = (e.detail.requestParameters ?? {}) as Record<string, unknown>;
       for (const k of ["name", "trailName", "eventDataStore", ...Object.keys(params)]) params[k] = s;
       e.detail.requestParameters = params;
+    } else {
+      for (const k of freeParameters(e)) params[k] = `${params[k]}${s}`;
     }
     return [label, e];
   });

@@ -7,8 +7,12 @@
  * no Slack markup (`"`, `\`, control characters, `<`, `>`, `&`):
  * - "always": AWS writes it, or validates its characters, for every call (ids, names, region, time, error
  *   code, IP). Each field below cites the page that constrains it.
- * - "succeeded": a request parameter that must name an existing resource for the call to succeed; a failed
- *   call may carry anything the caller typed, so it is safe only in the successful-call template.
+ * - "succeeded": a request parameter AWS constrains whenever it records the call as successful: the API
+ *   model gives it a character pattern (ValidationException otherwise), or the call fails (an error code
+ *   in the record) unless it names an existing resource whose own name is constrained. A failed call may
+ *   carry anything the caller typed, so it is safe only in the successful-call template. An idempotent
+ *   delete that succeeds for a name that does not exist (CloudFormation DeleteStack, SNS DeleteTopic) makes
+ *   its parameter "never": that is how a crafted stack name re-pointed an alert. Each field cites its proof.
  * - "never": text the caller chooses (user agent, error message, and every ARN that carries an IAM path):
  *   never inside quotes.
  *
@@ -83,22 +87,30 @@ export const CT = {
   requestFunctionName: field("$.detail.requestParameters.functionName", "succeeded"),
   /** IAM role name: `[\w+=,.@-]+`, up to 64 (IAM API reference, CreateRole `RoleName`); must exist to succeed. */
   requestRoleName: field("$.detail.requestParameters.roleName", "succeeded"),
-  /** SNS topic ARN: topic names are letters, digits, `-` and `_` (SNS API reference, CreateTopic `Name`). */
-  requestTopicArn: field("$.detail.requestParameters.topicArn", "succeeded"),
   /**
-   * CloudFormation stack, by name or stack ID: a name "can contain only alphanumeric characters (case
-   * sensitive) and hyphens" (CloudFormation API reference, CreateStack `StackName`); must exist to succeed.
+   * NOT constrained: SNS DeleteTopic "is idempotent, so deleting a topic that does not exist does not result
+   * in an error" (SNS API reference, DeleteTopic), and `TopicArn` has no pattern: a successful call may
+   * carry any text. Matched, never shown.
    */
-  requestStackName: field("$.detail.requestParameters.stackName", "succeeded"),
-  /** CloudFormation StackSet: `[a-zA-Z][-a-zA-Z0-9]*` (CloudFormation API reference, CreateStackSet `StackSetName`). */
-  requestStackSetName: field("$.detail.requestParameters.stackSetName", "succeeded"),
-  /** GuardDuty detector. */
-  requestDetectorId: field("$.detail.requestParameters.detectorId", "succeeded"),
-  /** AWS Config recorder / delivery channel. */
-  requestRecorderName: field("$.detail.requestParameters.configurationRecorderName", "succeeded"),
-  requestDeliveryChannelName: field("$.detail.requestParameters.deliveryChannelName", "succeeded"),
-  /** Route 53 Resolver query log config. */
-  requestResolverQueryLogConfigId: field("$.detail.requestParameters.resolverQueryLogConfigId", "succeeded"),
+  requestTopicArn: field("$.detail.requestParameters.topicArn", "never"),
+  /**
+   * NOT constrained: CloudFormation DeleteStack answers 200 for a stack that does not exist, and its
+   * `StackName` has no pattern (only CreateStack's has): a "successful" DeleteStack may carry any text,
+   * `","channel":"C0ATTACKER` included. Matched, never shown.
+   */
+  requestStackName: field("$.detail.requestParameters.stackName", "never"),
+  /**
+   * NOT constrained: only CreateStackSet's `StackSetName` has a pattern; the name or ID that DeleteStackSet
+   * and the instance calls take has none. Matched, never shown.
+   */
+  requestStackSetName: field("$.detail.requestParameters.stackSetName", "never"),
+  /** NOT shown: GuardDuty's `DetectorId` has no pattern in the API model (length 1-300 only). */
+  requestDetectorId: field("$.detail.requestParameters.detectorId", "never"),
+  /** NOT shown: AWS Config recorder and delivery channel names have no character pattern: a recorder may be named `"`. */
+  requestRecorderName: field("$.detail.requestParameters.configurationRecorderName", "never"),
+  requestDeliveryChannelName: field("$.detail.requestParameters.deliveryChannelName", "never"),
+  /** NOT shown: Route 53 Resolver's `ResourceId` has no pattern in the API model (length 1-64 only). */
+  requestResolverQueryLogConfigId: field("$.detail.requestParameters.resolverQueryLogConfigId", "never"),
   /** Free text: any string the caller's HTTP client sends, up to several KB. */
   userAgent: field("$.detail.userAgent", "never"),
   /** Free text: may echo the caller's input back. */

@@ -9,6 +9,7 @@ import { parseSettings, type RemediationSettings } from "../../lambda-src/lib/se
 import { evaluateInputTransformer } from "../eventbridge/input-transformer";
 import { matchesPattern, mismatch } from "../eventbridge/pattern";
 import { blockKitProblems } from "../messages/block-kit";
+import { structureProblems } from "../eventbridge/payload-structure";
 
 /** Bad input: simulate prints this one line and exits 2. */
 export class InputError extends Error {}
@@ -152,6 +153,11 @@ export interface TargetResult {
   /** For Slack: whether it is JSON, and what Slack would refuse. */
   readonly validJson?: boolean;
   readonly slackProblems?: readonly string[];
+  /**
+   * Where the payload left its template's structure: a duplicate key (the last one wins: a re-pointed
+   * channel), a key or channel the template does not have. Empty for a payload that kept it.
+   */
+  readonly structure?: readonly string[];
   /** For the remediate Lambda: what it would decide (no AWS call is made). */
   readonly remediation?: string;
 }
@@ -204,11 +210,12 @@ function deliver(t: Target, event: Json, settings: RemediationSettings | undefin
   if (t.kind === "remediate") return { id: t.id, kind: t.kind, remediation: remediationPlan(event, settings) };
   if (!t.transformer) return { id: t.id, kind: t.kind };
   const payload = evaluateInputTransformer(t.transformer, event);
-  if (t.kind !== "slack") return { id: t.id, kind: t.kind, payload };
+  const structure = structureProblems(t.transformer, payload);
+  if (t.kind !== "slack") return { id: t.id, kind: t.kind, payload, structure };
   try {
-    return { id: t.id, kind: t.kind, payload, validJson: true, slackProblems: blockKitProblems(JSON.parse(payload)) };
+    return { id: t.id, kind: t.kind, payload, validJson: true, slackProblems: blockKitProblems(JSON.parse(payload)), structure };
   } catch {
-    return { id: t.id, kind: t.kind, payload, validJson: false, slackProblems: ["not JSON"] };
+    return { id: t.id, kind: t.kind, payload, validJson: false, slackProblems: ["not JSON"], structure };
   }
 }
 
@@ -256,7 +263,7 @@ export function totalsOf(results: readonly EventResult[], seconds: number): Tota
       for (const t of rule.targets) {
         if (t.kind !== "slack") continue;
         alerts[`${rule.rule} ${r.region}`] = (alerts[`${rule.rule} ${r.region}`] ?? 0) + 1;
-        if (!t.validJson || (t.slackProblems ?? []).length > 0) rejected++;
+        if (!t.validJson || (t.slackProblems ?? []).length > 0 || (t.structure ?? []).length > 0) rejected++;
       }
     }
   }
@@ -275,6 +282,7 @@ export function formatEvent(r: EventResult, n: number): string {
       if (t.remediation) lines.push(`    -> ${t.id}: ${t.remediation}`);
       else if (t.kind === "slack") lines.push(`    -> ${t.id}: ${t.validJson ? "valid JSON" : "NOT JSON"}${(t.slackProblems ?? []).length ? `; Slack would refuse it: ${t.slackProblems!.join("; ")}` : ", within Block Kit limits"}`, `       ${t.payload}`);
       else lines.push(`    -> ${t.id} (${t.kind})${t.payload ? `: ${t.payload}` : ""}`);
+      if ((t.structure ?? []).length > 0) lines.push(`       FORGED OR BROKEN: the payload left its template's structure: ${t.structure!.join("; ")}`);
     }
   }
   return lines.join("\n");

@@ -1,4 +1,3 @@
-import { CT } from "../../messages";
 import type { Detection } from "./types";
 
 /**
@@ -15,7 +14,7 @@ export const ADJACENT_DETECTIONS: readonly Detection[] = [
     title: "GuardDuty detector deleted, changed or detached",
     service: "guardduty",
     eventNames: ["DeleteDetector", "UpdateDetector", "DisassociateFromMasterAccount", "DisassociateFromAdministratorAccount"],
-    resource: [CT.requestDetectorId],
+    resource: [], // the detector ID has no pattern (see event-fields.ts)
     why: "Stops threat detection, or hides this account's findings from the security account.",
   },
   {
@@ -24,7 +23,7 @@ export const ADJACENT_DETECTIONS: readonly Detection[] = [
     title: "AWS Config recorder stopped or delivery channel deleted",
     service: "config",
     eventNames: ["StopConfigurationRecorder", "DeleteDeliveryChannel"],
-    resource: [CT.requestRecorderName, CT.requestDeliveryChannelName],
+    resource: [], // recorder and channel names have no pattern (see event-fields.ts)
     why: "Configuration changes stop being recorded, so drift and evidence go missing.",
   },
   {
@@ -44,7 +43,7 @@ export const ADJACENT_DETECTIONS: readonly Detection[] = [
     title: "Route 53 Resolver query logging deleted or detached",
     service: "route53resolver",
     eventNames: ["DeleteResolverQueryLogConfig", "DisassociateResolverQueryLogConfig"],
-    resource: [CT.requestResolverQueryLogConfigId],
+    resource: [], // the query log config ID has no pattern (see event-fields.ts)
     why: "DNS queries (and exfiltration over DNS) stop being recorded.",
     stratus: ["dns-delete-logs"],
   },

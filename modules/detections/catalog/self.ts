@@ -81,7 +81,8 @@ export function selfDetections(ctx: CatalogContext): Detection[] {
           { requestParameters: { stackName: [{ prefix: `StackSet-${prefix}member-` }, { wildcard: `arn:aws:cloudformation:*:*:stack/StackSet-${prefix}member-*` }] } },
         ],
       },
-      resource: [CT.requestStackSetName, CT.requestStackName],
+      // Neither name is shown: DeleteStack succeeds for any name (see event-fields.ts).
+      resource: [],
       why: "Deleting or changing the StackSets, or a member account's stack, removes the edges of every member account, or of one, without a trace in the hub's own resources.",
     },
     {
@@ -107,7 +108,8 @@ export function selfDetections(ctx: CatalogContext): Detection[] {
           { requestParameters: { subscriptionArn: [{ wildcard: `arn:aws:sns:*:*:${prefix}*` }] } },
         ],
       },
-      resource: [CT.requestTopicArn],
+      // Not shown: DeleteTopic succeeds for any ARN (see event-fields.ts).
+      resource: [],
       why: "Without the topic or its subscription, alarms and self-alerts reach nobody when Slack is cut.",
     },
     {
