@@ -1,4 +1,4 @@
-import { driftNeedingAHuman, logsAllManagementEvents, planReconcile, planRecreate, restoredSelectors, TrailState } from "../../lambda-src/lib/reconcile";
+import { driftNeedingAHuman, logsAllManagementEvents, planReconcile, planRecreate, restoredSelectors, TrailState, uncheckedSettings } from "../../lambda-src/lib/reconcile";
 import type { KnownGoodTrail } from "../../lambda-src/lib/settings";
 
 const GOOD: KnownGoodTrail = {
@@ -155,4 +155,46 @@ test("planRecreate creates the trail from its known-good settings, then starts i
   const steps = planRecreate(GOOD);
   expect(steps.map((s) => s.op)).toEqual(["CreateTrail", "StartLogging"]);
   expect(steps[0]).toMatchObject({ input: { Name: "org-trail", S3BucketName: "audit-logs", IsMultiRegionTrail: true, EnableLogFileValidation: true } });
+});
+
+describe("uncheckedSettings: what planReconcile does not compare, named in a compliant report", () => {
+  const CWL = { cloudWatchLogGroup: "org-trail-logs", cloudWatchLogsRoleArn: "arn:aws:iam::111122223333:role/CloudTrail_CloudWatchLogs_Role" };
+
+  test("a config that pins nothing optional leaves key prefix, KMS key, organization flag, CloudWatch Logs delivery, data and insight selectors and the SNS topic unchecked", () => {
+    const bare: KnownGoodTrail = { ...GOOD, kmsKeyId: undefined };
+    expect(uncheckedSettings(bare)).toEqual([
+      "S3 key prefix (s3KeyPrefix unset)",
+      "KMS key (kmsKeyId unset: only a key of another account is flagged)",
+      "organization trail flag (organizationTrail unset)",
+      "CloudWatch Logs delivery and its role (cloudWatchLogGroup and cloudWatchLogsRoleArn not both set)",
+      "data event selectors, basic and advanced (only that all management events are recorded is checked)",
+      "insight selectors",
+      "SNS topic",
+    ]);
+  });
+
+  test("a config that pins every optional setting leaves only data and insight selectors and the SNS topic unchecked", () => {
+    expect(uncheckedSettings({ ...GOOD, s3KeyPrefix: "logs", organizationTrail: false, ...CWL })).toEqual([
+      "data event selectors, basic and advanced (only that all management events are recorded is checked)",
+      "insight selectors",
+      "SNS topic",
+    ]);
+  });
+
+  test("a log group without its role is not checked: delivery is compared only when both are set", () => {
+    expect(uncheckedSettings({ ...GOOD, s3KeyPrefix: "logs", organizationTrail: true, cloudWatchLogGroup: CWL.cloudWatchLogGroup })).toEqual([
+      "CloudWatch Logs delivery and its role (cloudWatchLogGroup and cloudWatchLogsRoleArn not both set)",
+      "data event selectors, basic and advanced (only that all management events are recorded is checked)",
+      "insight selectors",
+      "SNS topic",
+    ]);
+  });
+
+  test("what it calls unchecked is what planReconcile ignores: each such weakening alone plans nothing", () => {
+    const bare: KnownGoodTrail = { ...GOOD, kmsKeyId: undefined };
+    const weakened: TrailState = { ...HEALTHY, kmsKeyId: undefined, s3KeyPrefix: "elsewhere", organizationTrail: false, cloudWatchLogsLogGroupArn: undefined };
+    const dataSelectorsGone = { advanced: [{ Name: "mgmt", FieldSelectors: [{ Field: "eventCategory", Equals: ["Management"] }] }] };
+    expect(planReconcile({ ...HEALTHY, kmsKeyId: undefined }, true, ALL_MGMT, bare)).toEqual([]);
+    expect(planReconcile(weakened, true, dataSelectorsGone, { ...bare, cloudWatchLogGroup: CWL.cloudWatchLogGroup })).toEqual([]);
+  });
 });

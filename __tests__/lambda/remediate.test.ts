@@ -118,6 +118,70 @@ describe("StopLogging", () => {
   });
 });
 
+describe("a listed trail weakened only where its config pins nothing", () => {
+  test("is reported as 'no checked setting drifted', naming every setting of the trail that was not checked", async () => {
+    // FIXTURE_TRAIL pins no key prefix, KMS key, organization flag or CloudWatch Logs delivery: each is weakened here.
+    ct.on(DescribeTrailsCommand).resolves(describedTrail({ S3KeyPrefix: "elsewhere", IsOrganizationTrail: false }));
+    ct.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+    // The data selectors are gone; the management selector is all that is left.
+    ct.on(GetEventSelectorsCommand).resolves({ AdvancedEventSelectors: [{ Name: "mgmt", FieldSelectors: [{ Field: "eventCategory", Equals: ["Management"] }] }] });
+    const report = await handleTamperEvent(loadFixture("stop-logging"), testDeps());
+    expect(ct.commandCalls(UpdateTrailCommand)).toHaveLength(0);
+    expect(ct.commandCalls(PutEventSelectorsCommand)).toHaveLength(0);
+    const unchecked = [
+      "S3 key prefix (s3KeyPrefix unset)",
+      "KMS key (kmsKeyId unset: only a key of another account is flagged)",
+      "organization trail flag (organizationTrail unset)",
+      "CloudWatch Logs delivery and its role (cloudWatchLogGroup and cloudWatchLogsRoleArn not both set)",
+      "data event selectors, basic and advanced (only that all management events are recorded is checked)",
+      "insight selectors",
+      "SNS topic",
+    ];
+    expect(report).toMatchObject({ result: "compliant", actions: [], unchecked });
+    const slack = sentReport().slack;
+    expectValidBlockKit(slack);
+    expect(slack.blocks[0].text.text).toBe(":information_source: No checked setting drifted on trail stratus-red-team-ct-stop-trail-buykxbqejv");
+    expect(slack.blocks[2].text).toEqual({
+      type: "mrkdwn",
+      text:
+        "*Not checked* (the config does not pin these; this report does not vouch for them):\n" +
+        "• S3 key prefix (s3KeyPrefix unset)\n" +
+        "• KMS key (kmsKeyId unset: only a key of another account is flagged)\n" +
+        "• organization trail flag (organizationTrail unset)\n" +
+        "• CloudWatch Logs delivery and its role (cloudWatchLogGroup and cloudWatchLogsRoleArn not both set)\n" +
+        "• data event selectors, basic and advanced (only that all management events are recorded is checked)\n" +
+        "• insight selectors\n" +
+        "• SNS topic",
+    });
+  });
+
+  test("a trail whose config pins every optional setting names only what no config pins", async () => {
+    const cwl = { cloudWatchLogGroup: "ct-logs", cloudWatchLogsRoleArn: "arn:aws:iam::143434273843:role/ct-logs" };
+    const good = { ...FIXTURE_TRAIL, s3KeyPrefix: "logs", kmsKeyId: "arn:aws:kms:apiso-centralnorth-2r:143434273843:key/1234abcd-12ab-34cd-56ef-1234567890ab", organizationTrail: false, ...cwl };
+    ct.on(DescribeTrailsCommand).resolves(
+      describedTrail({
+        S3KeyPrefix: "logs",
+        KmsKeyId: good.kmsKeyId,
+        IsOrganizationTrail: false,
+        CloudWatchLogsLogGroupArn: "arn:aws:logs:apiso-centralnorth-2r:143434273843:log-group:ct-logs:*",
+        CloudWatchLogsRoleArn: cwl.cloudWatchLogsRoleArn,
+      }),
+    );
+    ct.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+    const report = await handleTamperEvent(loadFixture("stop-logging"), testDeps({ trails: [good] }));
+    expect(report).toMatchObject({
+      result: "compliant",
+      unchecked: ["data event selectors, basic and advanced (only that all management events are recorded is checked)", "insight selectors", "SNS topic"],
+    });
+  });
+
+  test("a restored trail's report lists nothing as unchecked", async () => {
+    const report = await handleTamperEvent(loadFixture("stop-logging"), testDeps());
+    expect(report?.result).toBe("restored");
+    expect(report).not.toHaveProperty("unchecked");
+  });
+});
+
 describe("AWS errors are reported; the ones that may pass are rethrown after the report", () => {
   test("StartLogging refused with AccessDeniedException: reported, not rethrown (a retry would fail the same way)", async () => {
     const message = "User is not authorized to perform: cloudtrail:StartLogging";

@@ -62,3 +62,107 @@ test("truncate counts code points, so an emoji is never split", () => {
   expect(truncate("🚨🚨🚨", 2)).toBe("🚨…");
   expect(truncate("short", 10)).toBe("short");
 });
+
+describe("a compliant report vouches only for the settings it checked", () => {
+  const UNCHECKED = [
+    "S3 key prefix (s3KeyPrefix unset)",
+    "KMS key (kmsKeyId unset: only a key of another account is flagged)",
+    "insight selectors",
+  ];
+  const compliant: Report = { ...BASE, result: "compliant", actions: [], blindWindowSeconds: undefined, unchecked: UNCHECKED };
+
+  test("the headline says no checked setting drifted, not that the trail matches its known-good settings", () => {
+    const p = slackPayload(compliant) as any;
+    expect(p.blocks[0]).toEqual({ type: "header", text: { type: "plain_text", text: ":information_source: No checked setting drifted on trail org-trail", emoji: true } });
+    expect(JSON.stringify(p)).not.toContain("already matches");
+  });
+
+  test("the unchecked settings are listed in their own section and in the notification text", () => {
+    const p = slackPayload(compliant) as any;
+    expectValidBlockKit(p);
+    expect(p.blocks[2]).toEqual({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text:
+          "*Not checked* (the config does not pin these; this report does not vouch for them):\n" +
+          "• S3 key prefix (s3KeyPrefix unset)\n" +
+          "• KMS key (kmsKeyId unset: only a key of another account is flagged)\n" +
+          "• insight selectors",
+      },
+    });
+    expect(p.text).toBe(
+      "No checked setting drifted on trail org-trail: compliant; not checked: S3 key prefix (s3KeyPrefix unset); KMS key (kmsKeyId unset: only a key of another account is flagged); insight selectors",
+    );
+  });
+
+  test("a report with nothing unchecked has no such section", () => {
+    const p = slackPayload({ ...compliant, unchecked: undefined }) as any;
+    expect(JSON.stringify(p)).not.toContain("Not checked");
+    expect(p.text).toBe("No checked setting drifted on trail org-trail: compliant");
+  });
+});
+
+describe("a hostile IAM path in the principal produces no Slack markup", () => {
+  // IAM paths may hold any ASCII from ! to ~ (IAM API reference, Path).
+  const cases: [string, string, string][] = [
+    [
+      "a backtick closing the code span, bold and a channel mention",
+      "arn:aws:iam::111122223333:user/`*<!channel>*`/mallory",
+      "StopLogging by arn:aws:iam::111122223333:user/`*<!channel>*`/mallory at 2024-07-31T13:06:24Z.\nCalled:\n• StartLogging (logging is off)",
+    ],
+    [
+      "italic, strike and bold delimiters",
+      "arn:aws:iam::111122223333:user/_italic_/~strike~/*bold*/mallory",
+      "StopLogging by arn:aws:iam::111122223333:user/_italic_/~strike~/*bold*/mallory at 2024-07-31T13:06:24Z.\nCalled:\n• StartLogging (logging is off)",
+    ],
+    [
+      "a link",
+      "arn:aws:iam::111122223333:user/<https://evil.example|click>/mallory",
+      "StopLogging by arn:aws:iam::111122223333:user/<https://evil.example|click>/mallory at 2024-07-31T13:06:24Z.\nCalled:\n• StartLogging (logging is off)",
+    ],
+    [
+      "quotes and backslashes",
+      'arn:aws:iam::111122223333:user/"\\"/mallory',
+      'StopLogging by arn:aws:iam::111122223333:user/"\\"/mallory at 2024-07-31T13:06:24Z.\nCalled:\n• StartLogging (logging is off)',
+    ],
+    [
+      "every character from ! to ~",
+      "arn:aws:iam::111122223333:user/!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~/mallory",
+      "StopLogging by arn:aws:iam::111122223333:user/!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~/mallory at 2024-07-31T13:06:24Z.\nCalled:\n• StartLogging (logging is off)",
+    ],
+  ];
+
+  test.each(cases)("%s: the principal is shown as typed, in plain_text", (_label, principal, expected) => {
+    const p = slackPayload({ ...BASE, principal }, "C0123ABCDEF") as any;
+    expectValidBlockKit(p);
+    expect(p.blocks[1]).toEqual({ type: "section", text: { type: "plain_text", text: expected, emoji: false } });
+  });
+
+  test.each(cases)("%s: no mrkdwn text, the notification text included, holds the principal", (_label, principal) => {
+    const p = slackPayload({ ...BASE, principal }, "C0123ABCDEF") as any;
+    for (const t of mrkdwnTexts(p)) expect(t).not.toContain("mallory");
+    expect(p.text).toBe("trailguard restored CloudTrail trail org-trail: restored");
+    expect(p.text).not.toContain("<");
+  });
+
+  test("a critical report says so in plain text, with the principal", () => {
+    const p = slackPayload({ ...BASE, severity: "critical", eventName: "DeleteTrail", principal: "arn:aws:iam::111122223333:user/`*<!channel>*`/mallory" }) as any;
+    expect(p.blocks[1].text).toEqual({
+      type: "plain_text",
+      text: "CRITICAL: DeleteTrail by arn:aws:iam::111122223333:user/`*<!channel>*`/mallory at 2024-07-31T13:06:24Z.\nCalled:\n• StartLogging (logging is off)",
+      emoji: false,
+    });
+  });
+
+  test("the actions and reason, which quote the trail's settings and AWS's errors, are plain_text as well", () => {
+    const p = slackPayload({ ...BASE, result: "failed", actions: ["UpdateTrail (key prefix `*x*` <!here>, expected logs)"], reason: "<@U012345> is not authorized", errorCode: "AccessDenied" }) as any;
+    expect(p.blocks[1].text).toEqual({
+      type: "plain_text",
+      text:
+        "StopLogging by arn:aws:iam::111122223333:user/mallory at 2024-07-31T13:06:24Z.\nCalled:\n• UpdateTrail (key prefix `*x*` <!here>, expected logs)\nReason: <@U012345> is not authorized\nAWS error: AccessDenied",
+      emoji: false,
+    });
+    expect(p.text).toBe("trailguard could not restore trail org-trail: failed (&lt;@U012345&gt; is not authorized)");
+  });
+});

@@ -152,6 +152,24 @@ export function driftNeedingAHuman(state: TrailState, good: KnownGoodTrail): str
   return [];
 }
 
+/**
+ * What planReconcile and driftNeedingAHuman do not compare for this trail, one phrase each: the settings its
+ * config leaves unset, then what no config pins (selectors other than the management-event check, insight
+ * selectors, the SNS topic). A report that finds no drift names these: it does not vouch for them.
+ */
+export function uncheckedSettings(good: KnownGoodTrail): string[] {
+  return [
+    ...(good.s3KeyPrefix === undefined ? ["S3 key prefix (s3KeyPrefix unset)"] : []),
+    ...(good.kmsKeyId === undefined ? ["KMS key (kmsKeyId unset: only a key of another account is flagged)"] : []),
+    ...(good.organizationTrail === undefined ? ["organization trail flag (organizationTrail unset)"] : []),
+    // settingsDrift compares delivery only when both are set.
+    ...(good.cloudWatchLogGroup && good.cloudWatchLogsRoleArn ? [] : ["CloudWatch Logs delivery and its role (cloudWatchLogGroup and cloudWatchLogsRoleArn not both set)"]),
+    "data event selectors, basic and advanced (only that all management events are recorded is checked)",
+    "insight selectors",
+    "SNS topic",
+  ];
+}
+
 /** The calls that bring an existing trail back to its known-good settings, logging first. */
 export function planReconcile(state: TrailState, isLogging: boolean, selectors: Selectors, good: KnownGoodTrail): Step[] {
   const steps: Step[] = [];

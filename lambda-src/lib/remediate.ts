@@ -1,7 +1,7 @@
 import { awsError, Clients, describeTrail, eventSelectors, execute, sendReport, sessionName, trailStatus } from "./aws";
 import { callSignal, Clock, RetryableFailure } from "./budget";
 import type { Logger } from "./log";
-import { describeStep, driftNeedingAHuman, planReconcile, planRecreate, type Step, TrailState } from "./reconcile";
+import { describeStep, driftNeedingAHuman, planReconcile, planRecreate, type Step, TrailState, uncheckedSettings } from "./reconcile";
 import type { Report } from "./report";
 import type { KnownGoodTrail, RemediationSettings } from "./settings";
 import { parseTamperEvent, TamperEvent, trailArn } from "./tamper-event";
@@ -19,7 +19,7 @@ export interface Deps {
   readonly ownAccount?: string;
 }
 
-type Outcome = Pick<Report, "result" | "actions" | "reason" | "errorCode" | "retryable" | "trailRegion" | "blindWindowSeconds">;
+type Outcome = Pick<Report, "result" | "actions" | "reason" | "errorCode" | "retryable" | "trailRegion" | "blindWindowSeconds" | "unchecked">;
 
 /** The report of a failed call: its AWS error, and whether trying again later may help. */
 const failed = (e: unknown, extra: Partial<Outcome> = {}): Outcome => {
@@ -57,7 +57,8 @@ export async function reconcileTrail(deps: Deps, trail: TrailState, good: KnownG
     // What could be restored was; what is left is a weakening nobody has undone: a failure to look at.
     return { ...outcome, result: "failed", errorCode: "DriftNeedsAHuman", reason: human.join("; "), blindWindowSeconds: blind };
   }
-  return { ...outcome, blindWindowSeconds: blind };
+  // Nothing checked drifted: the report names what was not checked, so it does not vouch for it.
+  return { ...outcome, blindWindowSeconds: blind, ...(outcome.result === "compliant" ? { unchecked: uncheckedSettings(good) } : {}) };
 }
 
 /**

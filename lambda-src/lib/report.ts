@@ -2,9 +2,10 @@ import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import type { RemediationMode } from "./settings";
 
 /**
- * What the Lambda did, as one custom event on the hub bus. The Slack message is built here, in code,
- * so free text (user agent, error messages) is escaped by JSON serialization and by Slack's mrkdwn rules
- * (&, <, >), and shown as plain_text where possible; a rule forwards `detail.slack` to Slack unchanged.
+ * What the Lambda did, as one custom event on the hub bus. The Slack message is built here, in code, and
+ * a rule forwards `detail.slack` to Slack unchanged. JSON serialization keeps free text from breaking the
+ * payload; Slack's mrkdwn can escape only &, < and > (there is no escape for `*`, `_`, `~` or a backtick),
+ * so whatever the caller controls, or quotes from the trail or an AWS error, is shown as plain_text.
  */
 
 import { REPORT_DETAIL_TYPE, REPORT_SOURCE } from "./contract";
@@ -39,6 +40,8 @@ export interface Report {
   readonly sourceIp?: string;
   /** Seconds from the tampering (or from the trail's StopLoggingTime) to this report. */
   readonly blindWindowSeconds?: number;
+  /** A compliant listed trail: its settings trailguard did not compare (see uncheckedSettings in reconcile.ts). */
+  readonly unchecked?: readonly string[];
 }
 
 /** Slack mrkdwn control characters (api.slack.com, "Formatting text": escaping). */
@@ -58,7 +61,8 @@ function duration(seconds: number): string {
 
 const HEADLINE: Record<ResultKind, (r: Report) => string> = {
   restored: (r) => `:white_check_mark: trailguard restored CloudTrail trail ${r.trail}`,
-  compliant: (r) => `:information_source: Trail ${r.trail} already matches its known-good settings`,
+  // Not "matches its known-good settings": only the settings the config pins are compared (see `unchecked`).
+  compliant: (r) => `:information_source: No checked setting drifted on trail ${r.trail}`,
   planned: (r) => `:mag: Dry run: trailguard would restore trail ${r.trail}`,
   skipped: (r) => `:warning: trailguard did not touch trail ${r.trail}`,
   failed: (r) => `:x: trailguard could not restore trail ${r.trail}`,
@@ -67,16 +71,19 @@ const HEADLINE: Record<ResultKind, (r: Report) => string> = {
 /** The Block Kit payload for Slack (chat.postMessage when `channel` is set, else an incoming webhook). */
 export function slackPayload(r: Report, channel?: string): Record<string, unknown> {
   const headline = truncate(HEADLINE[r.result](r), 150);
+  // plain_text: the principal (an IAM path may hold any ASCII from `!` to `~`), and the actions and reason,
+  // which quote the trail's settings (a key prefix, a KMS key: set by whoever weakened it) and AWS's errors.
   const what =
     r.trigger === "heartbeat"
       ? "The heartbeat found this trail off its known-good settings."
-      : `\`${r.eventName ?? "?"}\` by \`${escapeMrkdwn(r.principal ?? "unknown")}\` at ${r.eventTime ?? "?"}.`;
+      : `${r.eventName ?? "?"} by ${r.principal ?? "unknown"} at ${r.eventTime ?? "?"}.`;
   const lines = [
-    r.severity === "critical" ? `*CRITICAL* ${what}` : what,
-    r.actions.length > 0 ? `*${r.result === "planned" ? "Would call" : "Called"}:*\n${r.actions.map((a) => `• ${escapeMrkdwn(a)}`).join("\n")}` : "",
-    r.reason ? `*Reason:* ${escapeMrkdwn(r.reason)}` : "",
-    r.errorCode ? `*AWS error:* \`${escapeMrkdwn(r.errorCode)}\`` : "",
+    r.severity === "critical" ? `CRITICAL: ${what}` : what,
+    r.actions.length > 0 ? `${r.result === "planned" ? "Would call" : "Called"}:\n${r.actions.map((a) => `• ${a}`).join("\n")}` : "",
+    r.reason ? `Reason: ${r.reason}` : "",
+    r.errorCode ? `AWS error: ${r.errorCode}` : "",
   ].filter(Boolean);
+  const unchecked = r.unchecked ?? [];
   const fields = [
     { type: "mrkdwn", text: `*Account*\n${escapeMrkdwn(r.accountName ? `${r.account} (${r.accountName})` : r.account)}` },
     { type: "mrkdwn", text: `*Region*\n${escapeMrkdwn(r.trailRegion ?? r.region)}` },
@@ -86,7 +93,18 @@ export function slackPayload(r: Report, channel?: string): Record<string, unknow
   ];
   const blocks: Record<string, unknown>[] = [
     { type: "header", text: { type: "plain_text", text: headline, emoji: true } },
-    { type: "section", text: { type: "mrkdwn", text: truncate(lines.join("\n"), 3000) } },
+    { type: "section", text: { type: "plain_text", text: truncate(lines.join("\n"), 3000), emoji: false } },
+    ...(unchecked.length > 0
+      ? [
+          {
+            type: "section",
+            text: {
+              type: "mrkdwn",
+              text: truncate(`*Not checked* (the config does not pin these; this report does not vouch for them):\n${unchecked.map((u) => `• ${escapeMrkdwn(u)}`).join("\n")}`, 3000),
+            },
+          },
+        ]
+      : []),
     { type: "section", fields },
   ];
   // plain_text: Slack shows it as typed, no markup, whatever the caller put in it.
@@ -94,7 +112,9 @@ export function slackPayload(r: Report, channel?: string): Record<string, unknow
     blocks.push({ type: "context", elements: [{ type: "plain_text", text: truncate(`User agent: ${r.userAgent}`, 2000), emoji: false }] });
   }
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `trailguard ${r.trigger}${r.eventId ? ` · CloudTrail event ${escapeMrkdwn(r.eventId)}` : ""}` }] });
-  const text = truncate(`${headline.replace(/^:[a-z_]+: /, "")}: ${r.result}${r.reason ? ` (${r.reason})` : ""}`, 3000);
+  // The notification (mrkdwn): no principal, user agent or actions in it.
+  const notChecked = unchecked.length > 0 ? `; not checked: ${unchecked.join("; ")}` : "";
+  const text = truncate(`${headline.replace(/^:[a-z_]+: /, "")}: ${r.result}${r.reason ? ` (${r.reason})` : ""}${notChecked}`, 3000);
   return { ...(channel ? { channel } : {}), text: escapeMrkdwn(text), unfurl_links: false, blocks };
 }
 
