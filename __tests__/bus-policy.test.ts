@@ -40,3 +40,48 @@ test("a role named like trailguard's in another account is denied", () => {
 test("the policy denies only PutEvents: reading the bus is left to IAM", () => {
   expect(evaluate({ principalArn: "arn:aws:iam::123456789012:role/Admin", action: "events:DescribeEventBus", resource: BUS }, busPolicy, ADMIN)).toBe("allowed");
 });
+
+describe("reports (source trailguard) come from the remediation and heartbeat Lambdas only", () => {
+  const send = (principalArn: string, eventSource: string) => ({ principalArn, action: "events:PutEvents", resource: BUS, eventSource });
+  const edgePolicy: Statement[] = JSON.parse(worst.template(stack.resource.aws_iam_role_policy.edge.policy) as string).Statement;
+
+  test("the edge role forwards CloudTrail's events but cannot send a report", () => {
+    expect(evaluate(send("arn:aws:iam::123456789012:role/trailguard-edge", "aws.cloudtrail"), busPolicy, edgePolicy)).toBe("allowed");
+    expect(evaluate(send("arn:aws:iam::123456789012:role/trailguard-edge", "trailguard"), busPolicy, edgePolicy)).toBe("denied");
+  });
+
+  test("the remediation and heartbeat roles may send reports", () => {
+    expect(evaluate(send("arn:aws:iam::123456789012:role/trailguard-remediation", "trailguard"), busPolicy, [])).toBe("allowed");
+    expect(evaluate(send("arn:aws:iam::123456789012:role/trailguard-heartbeat", "trailguard"), busPolicy, [])).toBe("allowed");
+  });
+
+  test("with remediation off, nobody may send one", () => {
+    const off = synthStack({ ...CHANNEL_CONFIG, remediation: { mode: "off" } });
+    const policy: Statement[] = JSON.parse(new WorstCase(off, { longestRegion: "us-east-1" }).template(off.resource.aws_cloudwatch_event_bus_policy.hub.policy) as string).Statement;
+    expect(policy.map((s) => s.Sid)).toEqual(["TrailguardRolesMayWrite", "OnlyTrailguardLambdasSendReports", "NobodyElseMayWrite"]);
+    expect(evaluate(send("arn:aws:iam::123456789012:role/trailguard-edge", "trailguard"), policy, edgePolicy)).toBe("denied");
+    expect(evaluate(send("arn:aws:iam::123456789012:role/trailguard-edge", "aws.cloudtrail"), policy, edgePolicy)).toBe("allowed");
+  });
+});
+
+describe("the edge role trusts its edge rules by exact name, in every region, and no rule of another bus", () => {
+  const trust: Statement[] = JSON.parse(worst.template(stack.resource.aws_iam_role.edge.assume_role_policy) as string).Statement;
+  const assume = (sourceArn: string, sourceAccount = "123456789012") => ({
+    principalArn: "",
+    principalService: "events.amazonaws.com",
+    action: "sts:AssumeRole",
+    resource: "arn:aws:iam::123456789012:role/trailguard-edge",
+    sourceArn,
+    sourceAccount,
+  });
+
+  test.each([
+    ["the regional edge rule in eu-west-1", "arn:aws:events:eu-west-1:123456789012:rule/trailguard-edge", "allowed"],
+    ["the global edge rule in us-east-1", "arn:aws:events:us-east-1:123456789012:rule/trailguard-edge-global", "allowed"],
+    ["a rule on a custom bus named trailguard-edge-relay", "arn:aws:events:us-east-1:123456789012:rule/trailguard-edge-relay/innocuous", "denied"],
+    ["a default-bus rule whose name only starts like an edge's", "arn:aws:events:us-east-1:123456789012:rule/trailguard-edge-relay", "denied"],
+    ["the edge rule's name in another account", "arn:aws:events:eu-west-1:999999999999:rule/trailguard-edge", "denied"],
+  ])("%s: %s is %s", (_what, sourceArn, expected) => {
+    expect(evaluate(assume(sourceArn, sourceArn.split(":")[4]), trust, [])).toBe(expected);
+  });
+});

@@ -8,7 +8,7 @@ import {
   PatternObject,
 } from "../modules/detections";
 import { matchesPattern } from "../modules/eventbridge/pattern";
-import { asTrailguardOwn, catalogFixtures, CloudTrailEvent, isFailed, loadFixture, readOnly } from "./helpers/fixtures";
+import { ALARM_KEY, asTrailguardOwn, catalogFixtures, CloudTrailEvent, isFailed, loadFixture, readOnly } from "./helpers/fixtures";
 
 const ALL_FIXTURES = catalogFixtures();
 /**
@@ -21,7 +21,7 @@ const NEAR_MISSES: Record<string, readonly [string, string]> = {
 };
 const FIXTURES = ALL_FIXTURES.filter(([f]) => !(f in NEAR_MISSES));
 
-const ANY: CatalogContext = { namePrefix: "trailguard", trailBuckets: [], trailKeys: [], trailLogGroups: [] };
+const ANY: CatalogContext = { namePrefix: "trailguard", trailBuckets: [], trailKeys: [], trailLogGroups: [], alarmKey: ALARM_KEY };
 const outcome = (e: CloudTrailEvent) => (isFailed(e) ? "failed" : "succeeded");
 /** The rule a detection gets on its own, for the event's outcome. */
 const ruleOf = (d: Detection, e: CloudTrailEvent): PatternObject | undefined => {
@@ -167,5 +167,37 @@ describe("seed 001's examples, as custom rules", () => {
     const iam = customDetection({ id: "iam-keys", title: "Access key created", severity: "high", eventSource: "iam.amazonaws.com", eventNames: ["CreateAccessKey"] });
     expect(iam.scope).toBe("global");
     expect(t2micro.scope).toBe("regional");
+  });
+});
+
+describe("self-lambda: every form of a function name Lambda accepts", () => {
+  const selfLambda = buildCatalog(ANY).find((d) => d.id === "self-lambda")!;
+  const base = loadFixture("catalog/self/update-function-code");
+  const withName = (functionName: string): CloudTrailEvent => {
+    const e = structuredClone(base);
+    e.detail.requestParameters.functionName = functionName;
+    return e;
+  };
+  test.each([
+    ["name", "trailguard-remediate", true],
+    ["name with version", "trailguard-remediate:3", true],
+    ["name with alias", "trailguard-remediate:live", true],
+    ["full ARN", "arn:aws:lambda:us-east-1:123456789012:function:trailguard-remediate", true],
+    ["full ARN with $LATEST", "arn:aws:lambda:us-east-1:123456789012:function:trailguard-remediate:$LATEST", true],
+    ["full ARN in another partition", "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:trailguard-heartbeat", true],
+    ["partial ARN", "123456789012:function:trailguard-remediate", true],
+    ["partial ARN with version", "123456789012:function:trailguard-remediate:1", true],
+    ["account and name", "123456789012:trailguard-remediate", true],
+    ["region, account and function", "us-east-1:123456789012:function:trailguard-heartbeat", true],
+    ["another function by name", "payments-api", false],
+    ["another function by partial ARN", "123456789012:function:payments-api", false],
+  ])("%s (%s): alerts %s", (_form, name, alerts) => {
+    expect(matchesPattern(ruleOf(selfLambda, base)!, withName(name))).toBe(alerts);
+  });
+
+  test("AddPermission, with Lambda's API-version suffix, is watched too", () => {
+    const e = withName("trailguard-remediate");
+    e.detail.eventName = "AddPermission20150331v2";
+    expect(matchesPattern(ruleOf(selfLambda, e)!, e)).toBe(true);
   });
 });

@@ -159,7 +159,7 @@ describe("member edges by StackSets", () => {
         Action: ["sts:AssumeRole"],
         Condition: {
           StringEquals: { "aws:SourceAccount": { "Fn::Sub": "${AWS::AccountId}" } },
-          ArnLike: { "aws:SourceArn": { "Fn::Sub": "arn:aws:events:*:${AWS::AccountId}:rule/trailguard-edge*" } },
+          ArnLike: { "aws:SourceArn": [{ "Fn::Sub": "arn:aws:events:*:${AWS::AccountId}:rule/trailguard-edge" }, { "Fn::Sub": "arn:aws:events:*:${AWS::AccountId}:rule/trailguard-edge-global" }] },
         },
       },
     ]);

@@ -69,7 +69,7 @@ describe("edges: every configured region, default bus, only what the hub needs",
       '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Sid" = "ForwardToTheHubBus", "Effect" = "Allow", "Action" = ["events:PutEvents"], "Resource" = aws_cloudwatch_event_bus.hub.arn}]})}',
     );
     expect(res("aws_iam_role", "edge").assume_role_policy).toContain(
-      '"Condition" = {"ArnLike" = {"aws:SourceArn" = "arn:aws:events:*:${local.account_id}:rule/trailguard-edge*"}, "StringEquals" = {"aws:SourceAccount" = local.account_id}}',
+      '"Condition" = {"ArnLike" = {"aws:SourceArn" = ["arn:aws:events:*:${local.account_id}:rule/trailguard-edge", "arn:aws:events:*:${local.account_id}:rule/trailguard-edge-global"]}, "StringEquals" = {"aws:SourceAccount" = local.account_id}}',
     );
   });
 
@@ -102,6 +102,7 @@ describe("hub: the home region only, plain addresses", () => {
     expect(res("aws_cloudwatch_event_bus_policy", "hub").policy).toBe(
       '${jsonencode({"Version" = "2012-10-17", "Statement" = [' +
         '{"Sid" = "TrailguardRolesMayWrite", "Effect" = "Allow", "Principal" = {"AWS" = [aws_iam_role.edge.arn, aws_iam_role.remediation.arn, aws_iam_role.heartbeat.arn]}, "Action" = ["events:PutEvents"], "Resource" = aws_cloudwatch_event_bus.hub.arn}, ' +
+        '{"Sid" = "OnlyTrailguardLambdasSendReports", "Effect" = "Deny", "Principal" = "*", "Action" = ["events:PutEvents"], "Resource" = aws_cloudwatch_event_bus.hub.arn, "Condition" = {"ForAnyValue:StringEquals" = {"events:source" = ["trailguard"]}, "ArnNotEquals" = {"aws:PrincipalArn" = [aws_iam_role.remediation.arn, aws_iam_role.heartbeat.arn]}}}, ' +
         '{"Sid" = "NobodyElseMayWrite", "Effect" = "Deny", "Principal" = "*", "Action" = ["events:PutEvents"], "Resource" = aws_cloudwatch_event_bus.hub.arn, "Condition" = {"ArnNotEquals" = {"aws:PrincipalArn" = [aws_iam_role.edge.arn, aws_iam_role.remediation.arn, aws_iam_role.heartbeat.arn]}}}]})}',
     );
   });

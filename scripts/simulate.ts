@@ -1,18 +1,19 @@
 /**
- * `npm run simulate -- <file> [--stack path/to/cdk.tf.json] [--explain] [--json]`: replay an EventBridge
+ * `npm run simulate -- <file> [--stack path/to/cdk.tf.json] [--explain] [--json] [--alarm-key arn]`: replay an EventBridge
  * event, a CloudTrail record or a CloudTrail log file (.json or .json.gz) through the synthesized stack,
  * offline. Bad input: one line on stderr, exit code 2.
  */
 import { readFileSync } from "node:fs";
 import { InputError, formatEvent, formatTotals, readEvents, readStack, simulateEvent, totalsOf } from "../modules/review/simulate";
 
-const USAGE = "usage: npm run simulate -- <event, record or log file> [--stack cdktf.out/stacks/trailguard/cdk.tf.json] [--explain] [--json]";
+const USAGE = "usage: npm run simulate -- <event, record or log file> [--stack cdktf.out/stacks/trailguard/cdk.tf.json] [--explain] [--json] [--alarm-key <the alarm topic's KMS key ARN>]";
 
 function main(args: string[]): number {
   const at = args.indexOf("--stack");
+  const keyAt = args.indexOf("--alarm-key");
   const stackFile = at >= 0 ? args[at + 1] : "cdktf.out/stacks/trailguard/cdk.tf.json";
-  const files = args.filter((a, i) => !a.startsWith("--") && (at < 0 || i !== at + 1));
-  if (files.length !== 1 || (at >= 0 && !args[at + 1])) {
+  const files = args.filter((a, i) => !a.startsWith("--") && (at < 0 || i !== at + 1) && (keyAt < 0 || i !== keyAt + 1));
+  if (files.length !== 1 || (at >= 0 && !args[at + 1]) || (keyAt >= 0 && !args[keyAt + 1])) {
     console.error(USAGE);
     return 2;
   }
@@ -30,7 +31,7 @@ function main(args: string[]): number {
     } catch {
       throw new InputError(`the stack ${stackFile} is not JSON`);
     }
-    const model = readStack(stackJson as Record<string, unknown>);
+    const model = readStack(stackJson as Record<string, unknown>, { alarmKeyArn: keyAt >= 0 ? args[keyAt + 1] : undefined });
     let bytes: Buffer;
     try {
       bytes = readFileSync(files[0]);

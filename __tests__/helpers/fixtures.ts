@@ -160,9 +160,18 @@ export function byAwsService(base: CloudTrailEvent): CloudTrailEvent {
   return e;
 }
 
-/** A self-family record with its resource renamed into trailguard's namespace (trailguard-<name>). */
+/** The alarm topic's key in tests (simulate's stand-in too), in the hub's account and home region. */
+export const ALARM_KEY = { arn: "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000000", id: "00000000-0000-4000-8000-000000000000" } as const;
+
+/** A self-family record with its resource renamed into trailguard's namespace (trailguard-<name>, the alarm key). */
 export function asTrailguardOwn(e: CloudTrailEvent): CloudTrailEvent {
   const copy: CloudTrailEvent = structuredClone(e);
+  if (copy.detail.eventSource === "kms.amazonaws.com") {
+    const params = copy.detail.requestParameters as Record<string, string>;
+    params.keyId = params.keyId.startsWith("arn:") ? ALARM_KEY.arn : ALARM_KEY.id;
+    for (const r of copy.detail.resources ?? []) r.ARN = ALARM_KEY.arn;
+    return copy;
+  }
   const p = (copy.detail.requestParameters ?? {}) as Record<string, unknown>; // LeaveOrganization has none
   for (const k of ["name", "rule", "roleName", "alarmName"]) if (typeof p[k] === "string") p[k] = `trailguard-${p[k]}`;
   if (Array.isArray(p.alarmNames)) p.alarmNames = p.alarmNames.map((n) => `trailguard-${n}`);

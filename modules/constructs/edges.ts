@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import type { PatternObject } from "../detections";
-import { eventBridgeTrustPolicy, putEventsPolicy } from "../iam/eventbridge-role";
+import { edgeRuleNames } from "../detections/edge";
+import { edgeRuleArns, eventBridgeTrustPolicy, putEventsPolicy } from "../iam/eventbridge-role";
 import { EventRule } from "./event-rule";
 import { Role } from "./role";
 import type { Regions } from "./regional";
@@ -34,13 +35,14 @@ export class Edges extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgesProps) {
     super(scope, id);
-    const make = (regions: Regions, patterns: readonly PatternObject[], base: string) =>
+    const names = edgeRuleNames(props.namePrefix, { regional: props.patterns, global: props.globalPatterns });
+    const make = (regions: Regions, patterns: readonly PatternObject[], base: string, ruleNames: readonly string[]) =>
       patterns.map((pattern, i) => {
         const suffix = i === 0 ? "" : `-${i + 1}`;
         const rule = new EventRule(this, `${base}${suffix}`, {
           placement: regions,
           logicalName: `${base}${suffix}`.replace(/-/g, "_"),
-          ruleName: `${props.namePrefix}-${base}${suffix}`,
+          ruleName: ruleNames[i],
           description: `trailguard edge: forwards CloudTrail calls that a detection watches to the hub bus${base.endsWith("global") ? " (global services, us-east-1 only)" : ""}`,
           eventBusName: "default",
           pattern,
@@ -50,22 +52,34 @@ export class Edges extends Construct {
         return rule;
       });
     this.rules = [
-      ...make(props.regions, props.patterns, "edge"),
-      ...(props.globalRegions ? make(props.globalRegions, props.globalPatterns, "edge-global") : []),
+      ...make(props.regions, props.patterns, "edge", names.regional),
+      ...(props.globalRegions ? make(props.globalRegions, props.globalPatterns, "edge-global", names.global) : []),
     ];
   }
 }
 
 /**
- * The edge role: EventBridge may assume it for this account's `<prefix>-edge*` rules only, and it may only
- * put events on the hub bus. Its name is what a hub's bus policy admits (`arn:aws:iam::*:role/<prefix>-edge`).
+ * The edge role: EventBridge may assume it for this account's edge rules only, named exactly (a rule on a
+ * bus the attacker names `<prefix>-edge-relay` is not one of them), and it may only put events on the hub
+ * bus. Its name is what a hub's bus policy admits (`arn:aws:iam::*:role/<prefix>-edge`).
  */
-export function edgeRole(scope: Construct, p: { readonly namePrefix: string; readonly account: string; readonly hubBusArn: string; readonly tags: Readonly<Record<string, string>> }): Role {
+export function edgeRole(
+  scope: Construct,
+  p: {
+    readonly namePrefix: string;
+    readonly account: string;
+    readonly hubBusArn: string;
+    /** What the edges forward (detections/edge.ts edgePlan): the rules' names follow from it. */
+    readonly plan: { readonly regional: readonly unknown[]; readonly global: readonly unknown[] };
+    readonly tags: Readonly<Record<string, string>>;
+  },
+): Role {
+  const names = edgeRuleNames(p.namePrefix, p.plan);
   return new Role(scope, "edge_role", {
     logicalName: "edge",
     name: `${p.namePrefix}-edge`,
     description: "trailguard: lets the edge rules of every region forward CloudTrail calls to the hub bus",
-    trust: eventBridgeTrustPolicy({ sourceArnLike: `arn:aws:events:*:${p.account}:rule/${p.namePrefix}-edge*`, account: p.account }),
+    trust: eventBridgeTrustPolicy({ sourceArnLike: edgeRuleArns(p.account, [...names.regional, ...names.global]), account: p.account }),
     policyName: "forward-to-hub-bus",
     policy: putEventsPolicy(p.hubBusArn),
     tags: p.tags,

@@ -27,11 +27,11 @@ export class HubBus extends Construct {
   }
 
   /** Allow PutEvents to these roles and deny it to every other principal. */
-  restrictWritersTo(roleArns: readonly string[], organization?: HubBusPolicyProps["organization"]): CloudwatchEventBusPolicy {
+  restrictWritersTo(roleArns: readonly string[], reportWriterRoleArns: readonly string[], organization?: HubBusPolicyProps["organization"]): CloudwatchEventBusPolicy {
     const policy = new CloudwatchEventBusPolicy(this, "policy", {
       region: this.home.region,
       eventBusName: this.bus.name,
-      policy: Fn.jsonencode(hubBusPolicy({ busArn: this.bus.arn, writerRoleArns: roleArns, organization })),
+      policy: Fn.jsonencode(hubBusPolicy({ busArn: this.bus.arn, writerRoleArns: roleArns, reportWriterRoleArns, organization })),
     });
     policy.overrideLogicalId("hub");
     return policy;

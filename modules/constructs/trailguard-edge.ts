@@ -53,7 +53,7 @@ export class TrailguardEdge extends Construct {
     const account = new TerraformLocal(this, "account_id", ref('element(split(":", values(aws_sqs_queue.dlq)[0].arn), 4)'));
     account.overrideLogicalId("account_id");
     const dlq = (this.deadLetterQueue = new DeadLetterQueue(this, "dlq", { regions, name: `${prefix}-dlq`, namePrefix: prefix, account: Token.asString(account.asString), tags }));
-    const role = (this.edgeRole = edgeRole(this, { namePrefix: prefix, account: account.asString, hubBusArn, tags }));
+    const role = (this.edgeRole = edgeRole(this, { namePrefix: prefix, account: account.asString, hubBusArn, plan: forwarded, tags }));
     this.edges = new Edges(this, "edges", {
       regions,
       globalRegions: forwarded.global.length > 0 ? new Regions(this, [GLOBAL_EVENTS_REGION], "global_regions") : undefined,

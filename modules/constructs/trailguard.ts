@@ -131,6 +131,8 @@ export class Trailguard extends Construct {
         trailKeys: trailLocals?.keyFilter ?? [...new Set(config.trails.flatMap((t) => (t.kmsKeyId ? [t.kmsKeyId] : [])))],
         trailLogGroups: trailLocals?.logGroupFilter ?? [...new Set(config.trails.flatMap((t) => (t.cloudWatchLogGroup ? [t.cloudWatchLogGroup] : [])))],
         minRetentionDays: config.delivery.minRetentionDays,
+        // The alarm topic's key (AlarmTopic names it aws_kms_key.alarms), known at apply.
+        alarmKey: { arn: Token.asString(ref("aws_kms_key.alarms.arn")), id: Token.asString(ref("aws_kms_key.alarms.key_id")) },
       },
       // The schema checked each `match` against EventBridge's filter syntax (patternProblems).
       config.rules as readonly CustomRule[],
@@ -155,8 +157,8 @@ export class Trailguard extends Construct {
     this.alarms = new AlarmTopic(this, "alarms", { home, namePrefix: prefix, account: account.asString, email: tf ? { hcl: tf.alarmEmail } : config.alarms.email, tags });
 
     // Edges.
-    const edgeRole = (this.edgeRole = newEdgeRole(this, { namePrefix: prefix, account: account.asString, hubBusArn: this.hub.bus.arn, tags }));
     const forwarded = edgePlan(this.groups.flatMap((g) => g.detections), config.regions);
+    const edgeRole = (this.edgeRole = newEdgeRole(this, { namePrefix: prefix, account: account.asString, hubBusArn: this.hub.bus.arn, plan: forwarded, tags }));
     this.edges = new Edges(this, "edges", {
       regions,
       globalRegions:
@@ -290,7 +292,7 @@ export class Trailguard extends Construct {
         hubAccount: account.asString,
       });
     }
-    this.hub.restrictWritersTo([edgeRole.role.arn, ...writers], org ? { id: org.id, edgeRoleArnLike: `arn:aws:iam::*:role/${prefix}-edge` } : undefined);
+    this.hub.restrictWritersTo([edgeRole.role.arn, ...writers], writers, org ? { id: org.id, edgeRoleArnLike: `arn:aws:iam::*:role/${prefix}-edge` } : undefined);
     this.addAlarms(config);
     // The module's regions are any of them, its variables and trail locals at their longest.
     checkQuotasAtSynth(this, tf ? KNOWN_REGIONS : config.regions, { variables: tf?.worstCase, locals: trailLocals?.worstCase });

@@ -64,6 +64,16 @@ export function edgePatterns(detections: readonly Detection[], maxChars = EVENT_
 }
 
 /**
+ * The edge rules' names, in the order of their patterns: `<prefix>-edge`, `<prefix>-edge-2`, ... and
+ * `<prefix>-edge-global`, ... The edge role trusts exactly these (see iam/eventbridge-role.ts), so the
+ * Terraform edges and the member accounts' templates name them here, once.
+ */
+export function edgeRuleNames(namePrefix: string, plan: { readonly regional: readonly unknown[]; readonly global: readonly unknown[] }): { readonly regional: string[]; readonly global: string[] } {
+  const names = (base: string, n: number) => Array.from({ length: n }, (_, i) => `${namePrefix}-${base}${i === 0 ? "" : `-${i + 1}`}`);
+  return { regional: names("edge", plan.regional.length), global: names("edge-global", plan.global.length) };
+}
+
+/**
  * What the edges of a deployment forward: the regional detections' patterns, for every region; the
  * global-service ones, for us-east-1 alone (where those services deliver), when it is configured.
  */

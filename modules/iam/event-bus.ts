@@ -1,9 +1,16 @@
 import type { PolicyDocument } from "./policy";
+import { REPORT_SOURCE } from "../../lambda-src/lib/contract";
 
 export interface HubBusPolicyProps {
   readonly busArn: string;
   /** The only principals that may put events on the hub bus: the edge role and the remediation role. */
   readonly writerRoleArns: readonly string[];
+  /**
+   * The only principals that may put events whose source is trailguard's own (`trailguard`: remediation
+   * reports and self-check results, which the report rule posts to Slack as they are): the remediation
+   * and heartbeat roles. Empty when remediation is off: then nobody may.
+   */
+  readonly reportWriterRoleArns: readonly string[];
   /**
    * The organization's member edges: roles named like `edgeRoleArnLike` (`arn:aws:iam::*:role/<prefix>-edge`)
    * in accounts of the organization `id` may write too.
@@ -49,6 +56,23 @@ export function hubBusPolicy(p: HubBusPolicyProps): PolicyDocument {
             },
           ]
         : []),
+      // The edges forward CloudTrail's `aws.*` events only; a report comes from the Lambdas. A rule of the
+      // attacker's that reached the edge role could otherwise post its own "restored" message. EventBridge
+      // evaluates `events:source` on PutEvents in a bus policy (Amazon EventBridge User Guide, "Using IAM
+      // policy conditions", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-conditions.html).
+      // One PutEvents call may carry entries of several sources (AWS's own example policy reads the key
+      // with ForAllValues): ForAnyValue denies the call when any entry claims trailguard's source.
+      {
+        Sid: "OnlyTrailguardLambdasSendReports",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["events:PutEvents"],
+        Resource: p.busArn,
+        Condition:
+          p.reportWriterRoleArns.length > 0
+            ? { "ForAnyValue:StringEquals": { "events:source": [REPORT_SOURCE] }, ArnNotEquals: { "aws:PrincipalArn": [...p.reportWriterRoleArns] } }
+            : { "ForAnyValue:StringEquals": { "events:source": [REPORT_SOURCE] } },
+      },
       {
         Sid: "NobodyElseMayWrite",
         Effect: "Deny",

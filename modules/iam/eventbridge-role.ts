@@ -2,11 +2,16 @@ import type { PolicyDocument } from "./policy";
 
 export interface EventBridgeTrustProps {
   /**
-   * The rules allowed to use the role, as one ARN pattern (`arn:aws:events:*:<account>:rule/<prefix>-edge*`).
-   * One pattern, not a list of every rule ARN: a role trust policy allows 2,048 characters by default, and
-   * a list grows with regions and rules.
+   * The rules allowed to use the role: one ARN pattern (`arn:aws:events:<home>:<account>:rule/<bus>/*`, the
+   * rules of trailguard's own bus), or the exact rules by name with `*` for the region
+   * (`arn:aws:events:*:<account>:rule/<prefix>-edge`). Never a name prefix on the default bus: a rule on a
+   * custom bus has the ARN `rule/<bus>/<name>`, so `rule/<prefix>-edge*` would also admit any rule on a bus
+   * the attacker names `<prefix>-edge-relay` (Amazon EventBridge User Guide, rule ARNs,
+   * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html). In `ArnLike`,
+   * `*` matches within one colon-separated part of the ARN (IAM User Guide, "ARN condition operators").
+   * Not one ARN per region: a role trust policy allows 2,048 characters by default.
    */
-  readonly sourceArnLike: string;
+  readonly sourceArnLike: string | readonly string[];
   /** The account ID (a Terraform expression). */
   readonly account: string;
 }
@@ -25,7 +30,7 @@ export function eventBridgeTrustPolicy(p: EventBridgeTrustProps): PolicyDocument
         Effect: "Allow",
         Principal: { Service: "events.amazonaws.com" },
         Action: ["sts:AssumeRole"],
-        Condition: { ArnLike: { "aws:SourceArn": p.sourceArnLike }, StringEquals: { "aws:SourceAccount": p.account } },
+        Condition: { ArnLike: { "aws:SourceArn": typeof p.sourceArnLike === "string" ? p.sourceArnLike : [...p.sourceArnLike] }, StringEquals: { "aws:SourceAccount": p.account } },
       },
     ],
   };
@@ -38,6 +43,9 @@ export function invokeApiDestinationsPolicy(apiDestinationArns: readonly string[
     Statement: [{ Sid: "InvokeSlackApiDestination", Effect: "Allow", Action: ["events:InvokeApiDestination"], Resource: [...apiDestinationArns] }],
   };
 }
+
+/** The edge rules of `account`, by exact name, in every region: what the edge role trusts. */
+export const edgeRuleArns = (account: string, names: readonly string[]): string[] => names.map((n) => `arn:aws:events:*:${account}:rule/${n}`);
 
 /** The one permission the edges need: put events on the hub bus, nothing else. */
 export function putEventsPolicy(busArn: string): PolicyDocument {

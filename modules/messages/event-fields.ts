@@ -67,23 +67,45 @@ export const CT = {
   sourceIp: field("$.detail.sourceIPAddress", "always"),
   /** Error code chosen by AWS (AccessDenied, TrailNotFoundException, ...); present only on failed calls. */
   errorCode: field("$.detail.errorCode", "always"),
-  /** Trail name or ARN (StopLogging, DeleteTrail, UpdateTrail): must name an existing trail to succeed. */
+  /**
+   * Trail name or ARN (StopLogging, DeleteTrail, UpdateTrail): no pattern in the model, but the call fails
+   * with TrailNotFoundException, InvalidTrailNameException or CloudTrailARNInvalidException unless it names
+   * an existing trail, whose name is `[A-Za-z0-9._-]`, 3-128 (CloudTrail API reference, CreateTrail `Name`,
+   * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html).
+   * Also EventBridge's rule, bus, connection and API destination `Name`: pattern `[\.\-_A-Za-z0-9]+` (bus:
+   * `[/\.\-_A-Za-z0-9]+`), ValidationException otherwise; DeleteRule succeeds for a rule that does not
+   * exist, so the pattern is what holds (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DeleteRule.html).
+   */
   requestName: field("$.detail.requestParameters.name", "succeeded"),
-  /** Trail name or ARN (PutEventSelectors, PutInsightSelectors). */
+  /** Trail name or ARN (PutEventSelectors, PutInsightSelectors): TrailNotFoundException otherwise, as `name`. */
   requestTrailName: field("$.detail.requestParameters.trailName", "succeeded"),
-  /** Event data store ARN or ID (StopEventDataStoreIngestion, DeleteEventDataStore). */
+  /**
+   * Event data store ARN or ID: pattern `^[a-zA-Z0-9._/\-:]+$`, 3-256 (CloudTrail API reference,
+   * StopEventDataStoreIngestion `EventDataStore`).
+   */
   requestEventDataStore: field("$.detail.requestParameters.eventDataStore", "succeeded"),
   /** Service host name, e.g. cloudtrail.amazonaws.com; the rule's pattern limits it. */
   eventSource: field("$.detail.eventSource", "always"),
-  /** S3 bucket (bucket calls): must name an existing bucket to succeed. */
+  /**
+   * S3 bucket: NoSuchBucket unless it names an existing bucket, whose name is lowercase letters, digits,
+   * `.` and `-` (Amazon S3 User Guide, "Bucket naming rules",
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+   */
   requestBucketName: field("$.detail.requestParameters.bucketName", "succeeded"),
-  /** KMS key ID or ARN. */
+  /**
+   * KMS key ID or key ARN: NotFoundException or InvalidArnException unless it names an existing key, whose
+   * ID KMS generates (KMS API reference, DisableKey `KeyId`, https://docs.aws.amazon.com/kms/latest/APIReference/API_DisableKey.html).
+   */
   requestKeyId: field("$.detail.requestParameters.keyId", "succeeded"),
-  /** CloudWatch Logs log group. */
+  /** CloudWatch Logs log group: pattern `[\.\-_/#A-Za-z0-9]+`, 1-512 (Logs API reference, DeleteLogGroup). */
   requestLogGroupName: field("$.detail.requestParameters.logGroupName", "succeeded"),
-  /** EventBridge rule of RemoveTargets. */
+  /** EventBridge rule of PutTargets and RemoveTargets: pattern `[\.\-_A-Za-z0-9]+`, 1-64. */
   requestRule: field("$.detail.requestParameters.rule", "succeeded"),
-  /** Lambda function name or ARN. */
+  /**
+   * Lambda function name, partial or full ARN, with or without qualifier: the API model's pattern admits
+   * only `[A-Za-z0-9-_.:$]` (Lambda API reference, UpdateFunctionCode `FunctionName`,
+   * https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionCode.html).
+   */
   requestFunctionName: field("$.detail.requestParameters.functionName", "succeeded"),
   /** IAM role name: `[\w+=,.@-]+`, up to 64 (IAM API reference, CreateRole `RoleName`); must exist to succeed. */
   requestRoleName: field("$.detail.requestParameters.roleName", "succeeded"),

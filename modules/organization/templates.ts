@@ -14,7 +14,8 @@
  */
 import type { PatternObject } from "../detections";
 import { deadLetterQueuePolicy } from "../iam/dead-letter-queue";
-import { eventBridgeTrustPolicy, putEventsPolicy } from "../iam/eventbridge-role";
+import { edgeRuleArns, eventBridgeTrustPolicy, putEventsPolicy } from "../iam/eventbridge-role";
+import { edgeRuleNames } from "../detections/edge";
 import { memberRemediationPolicy, memberRemediationTrust } from "../iam/remediation-role";
 import { memberRemediationRoleName } from "../remediation/settings";
 import type { PolicyDocument } from "../iam/policy";
@@ -48,9 +49,10 @@ function sub(v: unknown): unknown {
 const logicalId = (base: string, i: number) => `${base}${i === 0 ? "" : i + 1}`;
 
 export function regionalTemplate(p: MemberTemplateProps): Template {
+  const names = edgeRuleNames(p.namePrefix, { regional: p.patterns, global: p.globalPatterns });
   const rules = [
-    ...p.patterns.map((pattern, i) => ({ id: logicalId("Edge", i), name: `${p.namePrefix}-edge${i === 0 ? "" : `-${i + 1}`}`, pattern, global: false })),
-    ...p.globalPatterns.map((pattern, i) => ({ id: logicalId("EdgeGlobal", i), name: `${p.namePrefix}-edge-global${i === 0 ? "" : `-${i + 1}`}`, pattern, global: true })),
+    ...p.patterns.map((pattern, i) => ({ id: logicalId("Edge", i), name: names.regional[i], pattern, global: false })),
+    ...p.globalPatterns.map((pattern, i) => ({ id: logicalId("EdgeGlobal", i), name: names.global[i], pattern, global: true })),
   ];
   const queueArn = `arn:aws:sqs:${MEMBER_REGION}:${MEMBER_ACCOUNT}:${p.namePrefix}-dlq`;
   const resources: Record<string, unknown> = {
@@ -97,7 +99,7 @@ export function regionalTemplate(p: MemberTemplateProps): Template {
   };
 }
 
-export interface GlobalTemplateProps extends Pick<MemberTemplateProps, "namePrefix" | "hubBusArn"> {
+export interface GlobalTemplateProps extends Pick<MemberTemplateProps, "namePrefix" | "hubBusArn" | "patterns" | "globalPatterns"> {
   /** The hub's remediate role, when remediation is on: it may restart this account's trails. */
   readonly remediation?: { readonly hubRoleArn: string; readonly hubAccount: string; readonly orgId: string; readonly mode: "enforce" | "dry-run" };
 }
@@ -107,7 +109,8 @@ export interface GlobalTemplateProps extends Pick<MemberTemplateProps, "namePref
  * and, with remediation on, the member remediation role, which only the hub's remediate role may assume.
  */
 export function globalTemplate(p: GlobalTemplateProps): Template {
-  const trust: PolicyDocument = eventBridgeTrustPolicy({ sourceArnLike: `arn:aws:events:*:${MEMBER_ACCOUNT}:rule/${p.namePrefix}-edge*`, account: MEMBER_ACCOUNT });
+  const names = edgeRuleNames(p.namePrefix, { regional: p.patterns, global: p.globalPatterns });
+  const trust: PolicyDocument = eventBridgeTrustPolicy({ sourceArnLike: edgeRuleArns(MEMBER_ACCOUNT, [...names.regional, ...names.global]), account: MEMBER_ACCOUNT });
   return {
     AWSTemplateFormatVersion: "2010-09-09",
     Description: `trailguard: the role a member account's edge rules forward to the hub bus with (${p.namePrefix})`,

@@ -119,6 +119,7 @@ export class WorstCase {
       arn: arn(),
       name,
       id: type === "aws_kms_key" ? UUID : name,
+      key_id: UUID,
       function_name: name,
       url: `https://sqs.${region}.amazonaws.com/${WORST_ACCOUNT}/${name}`,
     };

@@ -37,18 +37,38 @@ export interface StackModel {
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** What only apply knows, and simulate stands in for. */
+export interface StandIns {
+  /**
+   * The alarm topic's KMS key, which the self-alarm-key detection names (`terraform output` or the console
+   * shows it after apply).
+   * @default "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000000"
+   */
+  readonly alarmKeyArn?: string;
+}
+
+export const DEFAULT_ALARM_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000000";
+
 /**
- * A pattern as AWS receives it: cdk.tf.json escapes `${` and `%{`, and the report rule names the hub's
- * account, known only at apply (simulate replays CloudTrail events, never reports, so any stand-in does).
+ * A pattern as AWS receives it: cdk.tf.json escapes `${` and `%{`; the report rule names the hub's
+ * account (simulate replays CloudTrail events, never reports, so any stand-in does) and the self rule the
+ * alarm key, both known only at apply.
  */
-const unescape = (s: string) => s.replaceAll("${local.account_id}", "hub-account").replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+const known = (s: string, standIns: StandIns) => {
+  const key = standIns.alarmKeyArn ?? DEFAULT_ALARM_KEY_ARN;
+  return s
+    .replaceAll("${local.account_id}", "hub-account")
+    .replaceAll("${aws_kms_key.alarms.arn}", key)
+    .replaceAll("${aws_kms_key.alarms.key_id}", key.slice(key.lastIndexOf("/") + 1));
+};
+const unescape = (s: string, standIns: StandIns = {}) => known(s, standIns).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
 
 /** The rules and targets of a stack synthesized from a config file (`npm start`'s cdk.tf.json). */
-export function readStack(stack: Json): StackModel {
+export function readStack(stack: Json, standIns: StandIns = {}): StackModel {
   if (stack === null || typeof stack !== "object" || !stack.resource?.aws_cloudwatch_event_rule) {
     throw new InputError("the stack has no EventBridge rules: give the cdk.tf.json npm start writes");
   }
-  if (Object.values<Json>(stack.resource.aws_cloudwatch_event_rule).some((r) => /(^|[^$])\$\{/.test(String(r.event_pattern ?? "").replaceAll("${local.account_id}", "")))) {
+  if (Object.values<Json>(stack.resource.aws_cloudwatch_event_rule).some((r) => /(^|[^$])\$\{/.test(known(String(r.event_pattern ?? ""), standIns)))) {
     throw new InputError("the stack's patterns are computed by Terraform (the module in terraform/?): give a stack synthesized from a config with npm start");
   }
   const locals = stack.locals ?? {};
@@ -67,7 +87,7 @@ export function readStack(stack: Json): StackModel {
       return {
         logicalName,
         name: String(r.name),
-        pattern: JSON.parse(unescape(r.event_pattern)),
+        pattern: JSON.parse(unescape(r.event_pattern, standIns)),
         regions: r.event_bus_name === "default" ? listOf(r.for_each) : undefined,
         targets: own.map((t: Json) => ({
           id: String(t.target_id),

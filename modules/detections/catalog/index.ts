@@ -17,6 +17,6 @@ export function buildCatalog(ctx: CatalogContext, custom: readonly CustomRule[] 
 
 /** The built-in ids and families, for config validation. */
 export function catalogNames(namePrefix = "trailguard"): { ids: string[]; families: string[] } {
-  const all = buildCatalog({ namePrefix, trailBuckets: [], trailKeys: [], trailLogGroups: [] });
+  const all = buildCatalog({ namePrefix, trailBuckets: [], trailKeys: [], trailLogGroups: [], alarmKey: { arn: "arn", id: "id" } });
   return { ids: all.map((d) => d.id), families: [...new Set(all.map((d) => d.family)), "custom"] };
 }

@@ -31,17 +31,20 @@ export function selfDetections(ctx: CatalogContext): Detection[] {
         "DeleteApiDestination",
         "UpdateApiDestination",
         "DeleteEventBus",
+        "CreateEventBus",
+        "UpdateEventBus",
         "PutPermission",
         "RemovePermission",
       ],
-      // Rules and their targets name the rule in `name` or `rule`; the hub bus (named namePrefix) is
-      // `name` of DeleteEventBus and `eventBusName` of its policy calls.
+      // Rules and their targets name the rule in `name` or `rule`; buses are `name` of Create/Update/
+      // DeleteEventBus and `eventBusName` (a name or an ARN) of rule, target and policy calls. Any bus whose
+      // name starts with the prefix counts, not only the hub: a rule on a bus named `<prefix>-edge-relay`
+      // was how a forged report reached the hub before the edge role trusted its rules by exact name.
       detail: {
         $or: [
-          own("name"),
+          { requestParameters: { name: [{ prefix: ctx.namePrefix }] } },
           own("rule"),
-          { requestParameters: { name: [ctx.namePrefix] } },
-          { requestParameters: { eventBusName: [ctx.namePrefix, { wildcard: `arn:aws:events:*:*:event-bus/${ctx.namePrefix}` }] } },
+          { requestParameters: { eventBusName: [{ prefix: ctx.namePrefix }, { wildcard: `arn:aws*:events:*:*:event-bus/${ctx.namePrefix}*` }] } },
         ],
       },
       resource: [CT.requestName, CT.requestRule],
@@ -57,13 +60,19 @@ export function selfDetections(ctx: CatalogContext): Detection[] {
         { prefix: "UpdateFunctionCode" },
         { prefix: "UpdateFunctionConfiguration" },
         { prefix: "DeleteFunction" },
+        { prefix: "AddPermission" },
         { prefix: "RemovePermission" },
         { prefix: "PutFunctionConcurrency" },
         { prefix: "PutFunctionEventInvokeConfig" },
         { prefix: "UpdateFunctionEventInvokeConfig" },
         { prefix: "DeleteFunctionEventInvokeConfig" },
       ],
-      detail: { requestParameters: { functionName: [{ prefix }, { wildcard: `arn:aws:lambda:*:*:function:${prefix}*` }] } },
+      // Every form Lambda accepts (Lambda API reference, FunctionName: "Function name", "Function ARN",
+      // "Partial ARN", each with an optional version or alias; the model's pattern also admits a region
+      // prefix), recorded as typed: the bare name and name:qualifier by prefix; every ARN-like form
+      // (arn:...:function:<name>, 123456789012:function:<name>, 123456789012:<name>, ...) has the name
+      // right after a colon, and a name has no colon (https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionCode.html).
+      detail: { requestParameters: { functionName: [{ prefix }, { wildcard: `*:${prefix}*` }] } },
       resource: [CT.requestFunctionName],
       why: "New code, zero concurrency, a removed permission or a dropped failure destination turns remediation off, or against the trail.",
     },
@@ -101,7 +110,8 @@ export function selfDetections(ctx: CatalogContext): Detection[] {
       id: "self-alarm-topic",
       title: "trailguard alarm topic changed",
       service: "sns",
-      eventNames: ["DeleteTopic", "SetTopicAttributes", "Unsubscribe", "RemovePermission"],
+      // Subscribe adds a reader; SetSubscriptionAttributes can set a FilterPolicy that drops every alarm.
+      eventNames: ["DeleteTopic", "SetTopicAttributes", "Subscribe", "Unsubscribe", "SetSubscriptionAttributes", "RemovePermission"],
       detail: {
         $or: [
           { requestParameters: { topicArn: [{ wildcard: `arn:aws:sns:*:*:${prefix}*` }] } },
@@ -112,6 +122,25 @@ export function selfDetections(ctx: CatalogContext): Detection[] {
       resource: [],
       why: "Without the topic or its subscription, alarms and self-alerts reach nobody when Slack is cut.",
     },
+    ...(ctx.alarmKey
+      ? [
+          {
+            ...base,
+            id: "self-alarm-key",
+            title: "trailguard alarm topic key disabled, deleted or re-policied",
+            service: "kms",
+            eventNames: ["DisableKey", "ScheduleKeyDeletion", "PutKeyPolicy"],
+            // KMS records name the key in resources[].ARN (AWS KMS Developer Guide, "ScheduleKeyDeletion",
+            // https://docs.aws.amazon.com/kms/latest/developerguide/ct-schedule-key-deletion.html), and
+            // keyId holds what the caller typed: the key ID or the key ARN.
+            detail: {
+              $or: [{ resources: { ARN: [ctx.alarmKey.arn] } }, { requestParameters: { keyId: [ctx.alarmKey.arn, ctx.alarmKey.id] } }],
+            },
+            resource: [CT.requestKeyId],
+            why: "Without its key the alarm topic cannot deliver: alarms and self-alerts fall silent when Slack is cut too.",
+          } satisfies Detection,
+        ]
+      : []),
     {
       ...base,
       id: "self-alarms",

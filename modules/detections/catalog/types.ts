@@ -50,4 +50,9 @@ export interface CatalogContext {
   readonly trailLogGroups: readonly string[] | TerraformJson;
   /** A lifecycle rule on the trail bucket that expires logs sooner than this alerts. @default 365 */
   readonly minRetentionDays?: number;
+  /**
+   * The key of trailguard's alarm topic (Terraform expressions: known at apply). Absent in a deployment
+   * without a hub (edgeOnly): there is no key to watch.
+   */
+  readonly alarmKey?: { readonly arn: string; readonly id: string };
 }
