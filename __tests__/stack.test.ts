@@ -408,6 +408,27 @@ describe("remediation", () => {
       deadLetterQueue: "trailguard-dlq",
       regions: [...DEFAULT_REGIONS],
     });
+    // By the name after "trailguard-": the pattern's digest, then each target's; Terraform computes each at
+    // apply (the preflight stands in 16 characters).
+    // They come with the schedule's event: known after apply, they would hide the environment from the plan.
+    const schedule = r("aws_cloudwatch_event_target", "heartbeat_target").input_transformer;
+    expect(schedule.input_paths).toEqual({ account: "$.account", region: "$.region" });
+    const sent = (new WorstCase(rem, { longestRegion: "us-east-1" }).template(schedule.input_template) as string).replace("<account>", '"123456789012"').replace("<region>", '"us-east-1"');
+    expect(JSON.parse(sent)).toEqual({ account: "123456789012", region: "us-east-1", digests: {
+      "cloudtrail-tamper": "xxxxxxxxxxxxxxxx slack=xxxxxxxxxxxxxxxx remediate=xxxxxxxxxxxxxxxx",
+      "cloudtrail-tamper-attempt": "xxxxxxxxxxxxxxxx slack=xxxxxxxxxxxxxxxx",
+      "delivery": "xxxxxxxxxxxxxxxx slack=xxxxxxxxxxxxxxxx",
+      "self": "xxxxxxxxxxxxxxxx slack=xxxxxxxxxxxxxxxx sns=xxxxxxxxxxxxxxxx",
+      "self-2": "xxxxxxxxxxxxxxxx slack=xxxxxxxxxxxxxxxx sns=xxxxxxxxxxxxxxxx",
+      "self-global": "xxxxxxxxxxxxxxxx slack=xxxxxxxxxxxxxxxx sns=xxxxxxxxxxxxxxxx",
+      "remediation-report": "xxxxxxxxxxxxxxxx slack=xxxxxxxxxxxxxxxx",
+      "edge": "xxxxxxxxxxxxxxxx hub=xxxxxxxxxxxxxxxx",
+      "edge-global": "xxxxxxxxxxxxxxxx hub=xxxxxxxxxxxxxxxx",
+    } });
+    expect(env).not.toHaveProperty("TRAILGUARD_SELFCHECK_DIGESTS");
+    expect(schedule.input_template).toContain(
+      '"cloudtrail-tamper":"${substr(sha256(jsonencode(jsondecode(aws_cloudwatch_event_rule.tamper.event_pattern))), 0, 16)} slack=${substr(sha256(join(\"\\n\", [aws_cloudwatch_event_target.tamper_slack.arn, aws_cloudwatch_event_target.tamper_slack.role_arn, \"\", \"\", aws_cloudwatch_event_target.tamper_slack.input_transformer[0].input_template, jsonencode(aws_cloudwatch_event_target.tamper_slack.input_transformer[0].input_paths), \"86400\", \"185\"])), 0, 16)} remediate=',
+    );
     expect(r("aws_lambda_function", "remediate").environment.variables).not.toHaveProperty("TRAILGUARD_SELFCHECK");
   });
 

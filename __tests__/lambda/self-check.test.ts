@@ -1,4 +1,4 @@
-import { Observations, problemsOf, selfCheckSlackPayload } from "../../lambda-src/lib/self-check";
+import { Observations, problemsOf, RuleObservation, selfCheckSlackPayload } from "../../lambda-src/lib/self-check";
 import { parseSelfCheckSettings, SelfCheckSettings } from "../../lambda-src/lib/self-check-settings";
 import { FakeAws, SeenRequest } from "../helpers/fake-aws";
 import { BundleRun, invokeBundle } from "../helpers/invoke-bundle";
@@ -60,6 +60,70 @@ describe("problemsOf", () => {
     ["a check it was not allowed to make", (o) => ({ ...o, connection: { error: "AccessDeniedException" } }), ["Slack connection trailguard-slack could not be checked: AccessDeniedException"]],
   ])("%s", (_label, change, expected) => {
     expect(problemsOf(change(HEALTHY), SETTINGS, HUB_BUS_ARN)).toEqual(expected);
+  });
+});
+
+describe("problemsOf with digests: a rule ENABLED with the right target IDs can still be re-pointed", () => {
+  const DLQ_US = `arn:aws:sqs:us-east-1:${ACCOUNT}:trailguard-dlq`;
+  const DLQ_EU = `arn:aws:sqs:eu-west-1:${ACCOUNT}:trailguard-dlq`;
+  const WITH_DIGESTS: SelfCheckSettings = {
+    ...SETTINGS,
+    digests: {
+      "trailguard-cloudtrail-tamper": { pattern: "1111111111111111", targets: { slack: "aaaaaaaaaaaaaaaa", remediate: "bbbbbbbbbbbbbbbb" } },
+      "trailguard-edge": { pattern: "2222222222222222", targets: { hub: "cccccccccccccccc" } },
+    },
+  };
+  const SEEN: Observations = {
+    ...HEALTHY,
+    rules: [
+      { ...HEALTHY.rules[0], patternDigest: "1111111111111111", targets: [{ id: "slack", arn: "a", digest: "aaaaaaaaaaaaaaaa", deadLetterArn: DLQ_US }, { id: "remediate", arn: "b", digest: "bbbbbbbbbbbbbbbb", deadLetterArn: DLQ_US }] },
+      HEALTHY.rules[1],
+      { ...HEALTHY.rules[2], patternDigest: "2222222222222222", targets: [{ id: "hub", arn: HUB_BUS_ARN, digest: "cccccccccccccccc", deadLetterArn: DLQ_US }] },
+      { ...HEALTHY.rules[3], patternDigest: "2222222222222222", targets: [{ id: "hub", arn: HUB_BUS_ARN, digest: "cccccccccccccccc", deadLetterArn: DLQ_EU }] },
+    ],
+  };
+  const tamper = (o: Observations, t: Partial<RuleObservation>) => ({ ...o, rules: [{ ...o.rules[0], ...t }, ...o.rules.slice(1)] });
+
+  test("what the stack made has no problem", () => {
+    expect(problemsOf(SEEN, WITH_DIGESTS, HUB_BUS_ARN)).toEqual([]);
+  });
+
+  test.each<[string, (o: Observations) => Observations, string[]]>([
+    [
+      "the Slack target pointed at another account's API destination",
+      (o) => tamper(o, { targets: [{ id: "slack", arn: "arn:aws:events:us-east-1:999999999999:api-destination/sink/x", digest: "dddddddddddddddd", deadLetterArn: DLQ_US }, o.rules[0].targets![1]] }),
+      ["rule trailguard-cloudtrail-tamper (bus trailguard, us-east-1): target slack was changed (ARN, role, input or retry policy); it points at arn:aws:events:us-east-1:999999999999:api-destination/sink/x"],
+    ],
+    [
+      "the remediate target pointed at a no-op function",
+      (o) => tamper(o, { targets: [o.rules[0].targets![0], { id: "remediate", arn: "arn:aws:lambda:us-east-1:123456789012:function:noop", digest: "eeeeeeeeeeeeeeee", deadLetterArn: DLQ_US }] }),
+      ["rule trailguard-cloudtrail-tamper (bus trailguard, us-east-1): target remediate was changed (ARN, role, input or retry policy); it points at arn:aws:lambda:us-east-1:123456789012:function:noop"],
+    ],
+    [
+      "the rule's pattern narrowed to match nothing",
+      (o) => tamper(o, { patternDigest: "3333333333333333" }),
+      ["rule trailguard-cloudtrail-tamper (bus trailguard, us-east-1) has another event pattern than trailguard gave it"],
+    ],
+    [
+      "a target's dead-letter queue dropped",
+      (o) => tamper(o, { targets: [{ ...o.rules[0].targets![0], deadLetterArn: undefined }, o.rules[0].targets![1]] }),
+      [`rule trailguard-cloudtrail-tamper (bus trailguard, us-east-1): target slack sends what it cannot deliver to no dead-letter queue, not to ${DLQ_US}`],
+    ],
+    [
+      "an edge in eu-west-1 re-pointed at the hub bus with another role",
+      (o) => ({ ...o, rules: [...o.rules.slice(0, 3), { ...o.rules[3], targets: [{ id: "hub", arn: HUB_BUS_ARN, digest: "ffffffffffffffff", deadLetterArn: DLQ_EU }] }] }),
+      [`rule trailguard-edge (default bus, eu-west-1): target hub was changed (ARN, role, input or retry policy); it points at ${HUB_BUS_ARN}`],
+    ],
+  ])("%s", (_label, change, expected) => {
+    expect(problemsOf(change(SEEN), WITH_DIGESTS, HUB_BUS_ARN)).toEqual(expected);
+  });
+
+  test("the heartbeat's event holds each rule's digests in one short string, keyed by the name after the bus's", () => {
+    const digests = { "cloudtrail-tamper": "1111111111111111 slack=aaaaaaaaaaaaaaaa remediate=bbbbbbbbbbbbbbbb", edge: "2222222222222222 hub=cccccccccccccccc" };
+    expect(parseSelfCheckSettings(JSON.stringify(SETTINGS), digests)).toEqual(WITH_DIGESTS);
+    expect(() => parseSelfCheckSettings(JSON.stringify(SETTINGS), { edge: "2222222222222222 hub" })).toThrow(
+      `the heartbeat event's digests: edge must be "<pattern> <target id>=<digest> ..."`,
+    );
   });
 });
 
@@ -151,4 +215,30 @@ test("heartbeat bundle: a healthy path counts zero and sends nothing", async () 
   expect(run.outcome).toBe("resolved");
   expect(fake.seen.filter((r) => r.op === "AWSEvents.PutEvents")).toEqual([]);
   expect(metricLine(run)).toMatchObject({ SelfCheckProblems: 0, message: "self-check passed" });
+});
+
+test("heartbeat bundle: the digests the schedule sends are checked against what ListTargetsByRule returns", async () => {
+  broken = false;
+  fake.seen.length = 0;
+  // The fake's tamper rule has no pattern ("none") and targets of ARN only: slack's digest matches (computed
+  // with terraform console), remediate's was made for another target; neither has a dead-letter queue.
+  const run = await invokeBundle(
+    "heartbeat",
+    { id: "sched-2", account: ACCOUNT, region: "us-east-1", digests: { "cloudtrail-tamper": "none slack=99f937d023f8e499 remediate=0000000000000000" } },
+    {
+      endpoint,
+      region: "us-east-1",
+      env: {
+        AWS_MAX_ATTEMPTS: "1",
+        TRAILGUARD_SETTINGS: JSON.stringify({ mode: "enforce", recreateDeletedTrails: false, trails: [], slackChannel: "C0123ABCDEF", reportEventBus: "trailguard" }),
+        TRAILGUARD_SELFCHECK: JSON.stringify(SETTINGS),
+      },
+    },
+  );
+  expect(run.outcome).toBe("resolved");
+  expect(metricLine(run).problems).toEqual([
+    "rule trailguard-cloudtrail-tamper (bus trailguard, us-east-1): target slack sends what it cannot deliver to no dead-letter queue, not to arn:aws:sqs:us-east-1:123456789012:trailguard-dlq",
+    "rule trailguard-cloudtrail-tamper (bus trailguard, us-east-1): target remediate was changed (ARN, role, input or retry policy); it points at arn:aws:x:remediate",
+    "rule trailguard-cloudtrail-tamper (bus trailguard, us-east-1): target remediate sends what it cannot deliver to no dead-letter queue, not to arn:aws:sqs:us-east-1:123456789012:trailguard-dlq",
+  ]);
 });

@@ -2,17 +2,18 @@
 import { safeHandler } from "../lib/handler";
 import { runHeartbeat } from "../lib/heartbeat";
 import { runSelfCheck, SelfCheckClients, selfCheckClients } from "../lib/self-check";
-import { parseSelfCheckSettings, SELF_CHECK_ENV } from "../lib/self-check-settings";
+import { HEARTBEAT_DIGESTS_FIELD, parseSelfCheckSettings, SELF_CHECK_ENV } from "../lib/self-check-settings";
 
 export const handler = safeHandler(async (event, deps) => {
-  const e = (event ?? {}) as { account?: unknown; region?: unknown };
+  // The schedule sends the scheduled event's account and region, and the alert path's digests.
+  const e = (event ?? {}) as { account?: unknown; region?: unknown; [HEARTBEAT_DIGESTS_FIELD]?: unknown };
   const account = typeof e.account === "string" ? e.account : "unknown";
   const region = typeof e.region === "string" ? e.region : (process.env.AWS_REGION ?? "unknown");
   try {
     await runHeartbeat(deps, account, region);
   } finally {
     // The path is checked even when a trail check failed (that failure is rethrown after).
-    const selfCheck = parseSelfCheckSettings(process.env[SELF_CHECK_ENV]);
+    const selfCheck = parseSelfCheckSettings(process.env[SELF_CHECK_ENV], e[HEARTBEAT_DIGESTS_FIELD]);
     if (selfCheck) {
       const clients: SelfCheckClients = selfCheckClients(deps.clients, deps.clock);
       await runSelfCheck({ clients, log: deps.log, slackChannel: deps.settings.slackChannel }, selfCheck, account, region);

@@ -6,6 +6,12 @@
  */
 
 export const SELF_CHECK_ENV = "TRAILGUARD_SELFCHECK";
+/**
+ * The rules' digests come with the heartbeat's scheduled event, in this field (the schedule target's input
+ * transformer writes them): they read ARNs that exist only after apply, and in the Lambda's environment they
+ * would hide TRAILGUARD_SELFCHECK from the plan ("known after apply") whenever a target changes.
+ */
+export const HEARTBEAT_DIGESTS_FIELD = "digests";
 export const EVERY_REGION = "every region";
 
 /** The metric the `self-check` alarm watches: namespace, name, and the dimension naming the stack. */
@@ -28,6 +34,30 @@ export interface SelfCheckSettings {
   /** The dead-letter queue's name, and every region it is in. */
   readonly deadLetterQueue: string;
   readonly regions: readonly string[];
+  /**
+   * Per rule (hub and edge, by full name), what its event pattern and each target must be, as digests
+   * (see self-check-digest.ts): a target re-pointed, re-roled or given another template, or a pattern
+   * widened or emptied, is a problem even when the rule is ENABLED with the right target IDs. In
+   * the heartbeat's event (HEARTBEAT_DIGESTS_FIELD), keyed by the name after `<hubBus>-` and written as
+   * {@link encodeRuleDigests}.
+   */
+  readonly digests?: Readonly<Record<string, RuleDigests>>;
+}
+
+/** `<pattern> <target id>=<digest> ...`: a rule's digests in the variable, one short string. */
+export const encodeRuleDigests = (d: RuleDigests): string => [d.pattern, ...Object.entries(d.targets).map(([id, x]) => `${id}=${x}`)].join(" ");
+
+function decodeRuleDigests(s: string): RuleDigests | undefined {
+  const [pattern, ...targets] = s.split(" ");
+  const pairs = targets.map((t) => t.split("="));
+  if (!pattern || pairs.some((p) => p.length !== 2 || !p[0] || !p[1])) return undefined;
+  return { pattern, targets: Object.fromEntries(pairs) };
+}
+
+/** A rule's pattern digest and its targets' digests, by target ID. */
+export interface RuleDigests {
+  readonly pattern: string;
+  readonly targets: Readonly<Record<string, string>>;
 }
 
 export class SelfCheckSettingsError extends Error {
@@ -39,7 +69,7 @@ const isListMap = (v: unknown): v is Record<string, string[]> =>
   v !== null && typeof v === "object" && !Array.isArray(v) && Object.values(v).every(isStringList);
 
 /** Parsed by hand (no schema library) to keep the bundle small; synth validated the values already. */
-export function parseSelfCheckSettings(json: string | undefined): SelfCheckSettings | undefined {
+export function parseSelfCheckSettings(json: string | undefined, eventDigests?: unknown): SelfCheckSettings | undefined {
   if (json === undefined || json === "") return undefined;
   let v: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   try {
@@ -58,11 +88,22 @@ export function parseSelfCheckSettings(json: string | undefined): SelfCheckSetti
   const edgesOk = edges !== null && typeof edges === "object" && Object.values(edges).every((r) => r === EVERY_REGION || isStringList(r));
   if (!edgesOk) fail(`edgeRules must map rule names to regions or "${EVERY_REGION}"`);
   if (!isStringList(v.regions)) fail("regions must be a list of regions");
+  let digests: Record<string, RuleDigests> | undefined;
+  if (eventDigests !== undefined) {
+    const where = `the heartbeat event's ${HEARTBEAT_DIGESTS_FIELD}`;
+    if (eventDigests === null || typeof eventDigests !== "object" || Array.isArray(eventDigests)) throw new SelfCheckSettingsError(`${where}: must map rule names to digests`);
+    digests = {};
+    for (const [suffix, encoded] of Object.entries(eventDigests)) {
+      const d = typeof encoded === "string" ? decodeRuleDigests(encoded) : undefined;
+      if (!d) throw new SelfCheckSettingsError(`${where}: ${suffix} must be "<pattern> <target id>=<digest> ..."`);
+      digests[`${v.hubBus}-${suffix}`] = d;
+    }
+  }
   const e = v.endpoint;
   if (!(typeof e?.equals === "string" || typeof e?.startsWith === "string")) fail("endpoint must have equals or startsWith");
   // The Terraform module picks the endpoint at plan and writes the other field as null.
   const endpoint = typeof e.equals === "string" ? { equals: e.equals } : { startsWith: e.startsWith };
-  return { ...v, endpoint } as SelfCheckSettings;
+  return { ...v, endpoint, ...(digests ? { digests } : {}) } as SelfCheckSettings;
 }
 
 /** The regions an edge rule is in. */

@@ -5,6 +5,7 @@ import { clientOptions, type Clock } from "./budget";
 import type { Logger } from "./log";
 import { escapeMrkdwn, REPORT_DETAIL_TYPE, REPORT_SOURCE, truncate } from "./report";
 import { edgeRegions, SELF_CHECK_METRIC, type SelfCheckSettings } from "./self-check-settings";
+import { patternDigest, targetDigest } from "./self-check-digest";
 
 /**
  * The alert path checks itself on the heartbeat's schedule: every hub and edge rule ENABLED with its
@@ -47,8 +48,19 @@ export interface RuleObservation {
   readonly bus: string;
   readonly name: string;
   readonly state?: string;
-  readonly targets?: readonly { readonly id: string; readonly arn: string }[];
+  /** The digest of the event pattern DescribeRule returned (self-check-digest.ts). */
+  readonly patternDigest?: string;
+  readonly targets?: readonly TargetObservation[];
   readonly error?: string;
+}
+
+export interface TargetObservation {
+  readonly id: string;
+  readonly arn: string;
+  /** ARN, role, input and retry policy, as a digest (self-check-digest.ts). */
+  readonly digest?: string;
+  /** Where the target sends what it cannot deliver. */
+  readonly deadLetterArn?: string;
 }
 
 interface Ctx {
@@ -72,7 +84,14 @@ async function observeRule(ctx: Ctx, region: string, bus: string, name: string):
   if ("error" in described) return { region, bus, name, error: described.error };
   const listed = await attempt(() => events.send(new ListTargetsByRuleCommand({ Rule: name, EventBusName: bus })));
   if ("error" in listed) return { region, bus, name, state: described.State, error: listed.error };
-  return { region, bus, name, state: described.State, targets: (listed.Targets ?? []).map((t) => ({ id: t.Id ?? "", arn: t.Arn ?? "" })) };
+  return {
+    region,
+    bus,
+    name,
+    state: described.State,
+    patternDigest: patternDigest(described.EventPattern),
+    targets: (listed.Targets ?? []).map((t) => ({ id: t.Id ?? "", arn: t.Arn ?? "", digest: targetDigest(t), deadLetterArn: t.DeadLetterConfig?.Arn })),
+  };
 }
 
 /** Every Describe/List call the check needs, region by region in parallel. */
@@ -118,6 +137,7 @@ export function problemsOf(o: Observations, s: SelfCheckSettings, hubBusArn: str
     const hub = r.targets.find((t) => t.id === "hub");
     if (r.bus === "default" && hub && hub.arn !== hubBusArn) problems.push(`${where} forwards to ${hub.arn}, not to the hub bus`);
     for (const t of r.targets) if (!expected.includes(t.id)) problems.push(`${where} has an unexpected target ${t.id} (${t.arn})`);
+    problems.push(...digestProblems(r, s, where, hubBusArn.split(":")[4]));
   }
   if (o.connection.error) problems.push(`Slack connection ${s.connection} could not be checked: ${o.connection.error}`);
   else if (o.connection.state !== "AUTHORIZED") problems.push(`Slack connection ${s.connection} is ${o.connection.state ?? "in no state"}, not AUTHORIZED`);
@@ -129,6 +149,25 @@ export function problemsOf(o: Observations, s: SelfCheckSettings, hubBusArn: str
   for (const q of o.queues) {
     if (q.error) problems.push(`dead-letter queue ${s.deadLetterQueue} (${q.region}) could not be checked: ${q.error}`);
     else if ((q.visible ?? 0) > 0) problems.push(`dead-letter queue ${s.deadLetterQueue} (${q.region}) holds ${q.visible} undelivered event(s)`);
+  }
+  return problems;
+}
+
+/**
+ * What the digests say of a rule that is ENABLED with the right target IDs: its pattern, each target's ARN,
+ * role, input and retry policy, and each target's dead-letter queue (`<name>` in the rule's region).
+ */
+function digestProblems(r: RuleObservation, s: SelfCheckSettings, where: string, account: string): string[] {
+  const want = s.digests?.[r.name];
+  if (!want || !r.targets) return [];
+  const problems: string[] = [];
+  if (r.patternDigest !== want.pattern) problems.push(`${where} has another event pattern than trailguard gave it`);
+  const dlq = `arn:aws:sqs:${r.region}:${account}:${s.deadLetterQueue}`;
+  for (const t of r.targets) {
+    const digest = want.targets[t.id];
+    if (digest === undefined) continue; // an unexpected target, reported above
+    if (t.digest !== digest) problems.push(`${where}: target ${t.id} was changed (ARN, role, input or retry policy); it points at ${t.arn}`);
+    if (t.deadLetterArn !== dlq) problems.push(`${where}: target ${t.id} sends what it cannot deliver to ${t.deadLetterArn ?? "no dead-letter queue"}, not to ${dlq}`);
   }
   return problems;
 }

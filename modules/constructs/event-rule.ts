@@ -6,6 +6,9 @@ import { hclLiteral } from "./hcl";
 import { jsonWithTerraform } from "../terraform-json";
 import type { Placement } from "./regional";
 import { TARGET_RETRY } from "../eventbridge/target-retry";
+import { ref, Token } from "../cdk";
+import { patternDigestHcl, targetDigestHcl, type TargetAddress } from "../remediation/self-check-digests";
+import type { RuleDigests } from "../../lambda-src/lib/self-check-settings";
 
 export interface EventRuleProps {
   readonly placement: Placement;
@@ -45,6 +48,7 @@ export class EventRule extends Construct {
   readonly props: EventRuleProps;
   /** The target IDs, in the order they were added (the self-check expects exactly these). */
   readonly targetIds: string[] = [];
+  private readonly targetAddresses: (TargetAddress & { readonly id: string })[] = [];
 
   constructor(scope: Construct, id: string, props: EventRuleProps) {
     super(scope, id);
@@ -88,6 +92,23 @@ export class EventRule extends Construct {
     });
     target.overrideLogicalId(`${this.props.logicalName}_${t.suffix}`);
     this.targetIds.push(t.targetId);
+    this.targetAddresses.push({
+      id: t.targetId,
+      address: `${this.props.logicalName}_${t.suffix}`,
+      perRegion: placement.forEach !== undefined,
+      hasRole: t.roleArn !== undefined,
+      hasTransformer: input !== undefined && "transformer" in input,
+      hasInputPath: input !== undefined && "inputPath" in input,
+    });
     return target;
+  }
+
+  /** What the self-check compares: the pattern's and each target's digest, as Terraform computes them at plan. */
+  digests(): RuleDigests {
+    const perRegion = this.props.placement.forEach !== undefined;
+    return {
+      pattern: Token.asString(ref(patternDigestHcl({ logicalName: this.props.logicalName, perRegion }))),
+      targets: Object.fromEntries(this.targetAddresses.map(({ id, ...t }) => [id, Token.asString(ref(targetDigestHcl(t)))])),
+    };
   }
 }

@@ -8,6 +8,7 @@ import type { TrailguardConfig } from "../config";
 import { lambdaTrustPolicy, policyOf, remediationPolicy, SelfCheckPolicyProps, selfCheckStatements } from "../iam/remediation-role";
 import { memberRemediationRoleName, remediationSettings } from "../remediation/settings";
 import { SELF_CHECK_ENV } from "../../lambda-src/lib/self-check-settings";
+import { heartbeatInput } from "../remediation/self-check";
 import type { SelfCheckSettingsAtSynth } from "../remediation/self-check";
 import { EventRule } from "./event-rule";
 import type { Home } from "./regional";
@@ -31,7 +32,12 @@ export interface RemediationProps {
    * The heartbeat's self-check: what to verify (read once every rule and target exists) and the ARNs its
    * role may read and publish to.
    */
-  readonly selfCheck: { readonly settings: () => SelfCheckSettingsAtSynth; readonly access: SelfCheckPolicyProps };
+  readonly selfCheck: {
+    readonly settings: () => SelfCheckSettingsAtSynth;
+    /** TRAILGUARD_SELFCHECK_DIGESTS (see remediation/self-check.ts selfCheckDigests). */
+    readonly digests: () => Readonly<Record<string, string>>;
+    readonly access: SelfCheckPolicyProps;
+  };
   readonly tags: Readonly<Record<string, string>>;
   /** The generated module's inputs, decided at plan instead of synth. */
   readonly terraform?: RemediationVariables;
@@ -221,7 +227,16 @@ export class Remediation extends Construct {
       principal: "events.amazonaws.com",
       sourceArn: rule.rule.arn,
     }).overrideLogicalId("heartbeat");
-    rule.addTarget({ suffix: "target", targetId: "heartbeat", arn: this.heartbeat.arn, deadLetterQueueArn: this.props.deadLetterQueueArn });
+    // The scheduled event's account and region, and the digests of the alert path (known after apply, so
+    // not in the Lambda's environment, which the plan should keep showing).
+    const digests = Lazy.stringValue({ produce: () => JSON.stringify(this.props.selfCheck.digests()) });
+    rule.addTarget({
+      suffix: "target",
+      targetId: "heartbeat",
+      arn: this.heartbeat.arn,
+      deadLetterQueueArn: this.props.deadLetterQueueArn,
+      input: { transformer: heartbeatInput(digests) },
+    });
     return rule;
   }
 }

@@ -21,7 +21,7 @@ import { SLACK_POST_MESSAGE_URL, SlackDestination, type SlackVariables } from ".
 import { TrailLocals } from "./trail-locals";
 import { OrganizationEdges } from "./organization-edges";
 import { TerraformJson } from "../terraform-json";
-import { selfCheckSettings, WEBHOOK_URL_PREFIX } from "../remediation/self-check";
+import { selfCheckDigests, selfCheckSettings, WEBHOOK_URL_PREFIX } from "../remediation/self-check";
 import { EVERY_REGION, SELF_CHECK_METRIC } from "../../lambda-src/lib/self-check-settings";
 
 /** Tags every taggable resource carries, under the user's own. */
@@ -260,6 +260,8 @@ export class Trailguard extends Construct {
               deadLetterQueue: `${prefix}-dlq`,
               regions: new TerraformJson(Token.asString(Fn.jsonencode(regions.list))),
             }),
+          digests: () =>
+            selfCheckDigests({ hubBus: prefix, digests: Object.fromEntries([...hubEventRules(), ...this.edges.rules].map((r) => [r.props.ruleName, r.digests()])) }),
           access: {
             ruleArns: [`arn:aws:events:*:${account.asString}:rule/${prefix}-*`, `arn:aws:events:${home.region}:${account.asString}:rule/${prefix}/*`],
             connectionArn: `arn:aws:events:${home.region}:${account.asString}:connection/${prefix}-slack/*`,

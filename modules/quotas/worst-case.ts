@@ -112,6 +112,8 @@ export class WorstCase {
       aws_kms_key: () => `arn:aws:kms:${a}:key/${UUID}`,
       aws_lambda_function: () => `arn:aws:lambda:${a}:function:${name}`,
       aws_cloudwatch_log_group: () => `arn:aws:logs:${a}:log-group:${name}`,
+      // A target's `arn` is where it delivers; only the self-check's digests read it, at a fixed length.
+      aws_cloudwatch_event_target: () => "x",
     };
     const arn = arns[type];
     if (!arn) throw new Error(`preflight does not know the ARN of ${type}`);
@@ -122,6 +124,11 @@ export class WorstCase {
       key_id: UUID,
       function_name: name,
       url: `https://sqs.${region}.amazonaws.com/${WORST_ACCOUNT}/${name}`,
+      // Read only inside the self-check's digests, whose length does not depend on them.
+      event_pattern: "{}",
+      role_arn: "",
+      input_path: "",
+      input_transformer: [{ input_template: "", input_paths: {} }],
     };
   }
 }
@@ -173,6 +180,12 @@ const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
   merge: (maps) => Object.assign({}, ...(maps as object[])),
   setintersection: ([a, ...rest]) => (a as Value[]).filter((x) => rest.every((r) => (r as Value[]).includes(x))),
   filebase64sha256: () => "x".repeat(44),
+  sha256: () => "x".repeat(64),
+  substr: ([s, offset, length]) => String(s).slice(Number(offset), Number(offset) + Number(length)),
+  join: ([sep, l]) => (l as Value[]).join(String(sep)),
+  jsondecode: ([s]) => JSON.parse(String(s)) as Value,
+  // Every argument was evaluated already (this parser evaluates as it parses): the first one stands.
+  try: ([first]) => first,
 };
 
 function sprintf(f: string, args: Value[]): string {

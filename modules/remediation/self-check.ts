@@ -1,4 +1,4 @@
-import type { EVERY_REGION, SelfCheckSettings } from "../../lambda-src/lib/self-check-settings";
+import { encodeRuleDigests, HEARTBEAT_DIGESTS_FIELD, type EVERY_REGION, type RuleDigests, type SelfCheckSettings } from "../../lambda-src/lib/self-check-settings";
 import { TerraformJson } from "../terraform-json";
 
 /** Hub rules (name -> target IDs) and edge rules (name -> regions), as the stack named them. */
@@ -18,8 +18,14 @@ export interface SelfCheckProps {
   readonly regions: TerraformJson;
 }
 
+export interface SelfCheckDigestsProps {
+  readonly hubBus: string;
+  /** Each rule's pattern and target digests (Terraform expressions), hub and edge rules alike, by rule name. */
+  readonly digests: Readonly<Record<string, RuleDigests>>;
+}
+
 /** The settings as synth writes them: Terraform fills in the regions (and, in the module, the endpoint). */
-export type SelfCheckSettingsAtSynth = Omit<SelfCheckSettings, "regions" | "endpoint" | "edgeRules"> & {
+export type SelfCheckSettingsAtSynth = Omit<SelfCheckSettings, "regions" | "endpoint" | "edgeRules" | "digests"> & {
   readonly regions: TerraformJson;
   readonly endpoint: SelfCheckSettings["endpoint"] | TerraformJson;
   readonly edgeRules: SelfCheckProps["edgeRules"];
@@ -45,4 +51,23 @@ export function selfCheckSettings(p: SelfCheckProps): SelfCheckSettingsAtSynth {
     deadLetterQueue: p.deadLetterQueue,
     regions: p.regions,
   };
+}
+
+/**
+ * What the heartbeat's schedule sends it: the scheduled event's account and region (unquoted placeholders,
+ * which EventBridge writes as JSON strings; a scheduled event always has both) and the digests, as
+ * written by {@link selfCheckDigests} (JSON text with Terraform expressions in it).
+ */
+export function heartbeatInput(digestsJson: string): { readonly inputPaths: Record<string, string>; readonly inputTemplate: string } {
+  return { inputPaths: { account: "$.account", region: "$.region" }, inputTemplate: `{"account":<account>,"region":<region>,"${HEARTBEAT_DIGESTS_FIELD}":${digestsJson}}` };
+}
+
+/** The heartbeat event's digests (see selfCheckDigests): by the rule name after `<hubBus>-`, encoded (encodeRuleDigests). */
+export function selfCheckDigests(p: SelfCheckDigestsProps): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(p.digests).map(([name, d]) => {
+      if (!name.startsWith(`${p.hubBus}-`)) throw new Error(`rule ${name} is not named <hubBus>-...: the self-check could not find it`);
+      return [name.slice(p.hubBus.length + 1), encodeRuleDigests(d)];
+    }),
+  );
 }
