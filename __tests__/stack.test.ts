@@ -90,7 +90,7 @@ describe("edges: every configured region, default bus, only what the hub needs",
 describe("hub: the home region only, plain addresses", () => {
   test("every resource that is not an edge or IAM is a single instance in the home region", () => {
     const EDGE_OR_IAM = /^(aws_iam_|aws_cloudwatch_event_rule\.edge|aws_cloudwatch_event_target\.edge|aws_sqs_queue)/;
-    expect(instances(stack).filter(([a]) => !EDGE_OR_IAM.test(a))).toHaveLength(42); // the hub: bus and policy, 8 rules, 12 targets, Slack, Lambdas, topic, key, 7 alarms
+    expect(instances(stack).filter(([a]) => !EDGE_OR_IAM.test(a))).toHaveLength(44); // the hub: bus and policy, 8 rules, 12 targets, Slack, Lambdas, topic, key, 9 alarms
     for (const [address] of instances(stack).filter(([a]) => !EDGE_OR_IAM.test(a))) {
       const [type, name] = address.split(".");
       expect([address, res(type, name).for_each, res(type, name).region]).toEqual([address, undefined, "us-east-1"]);
@@ -194,7 +194,17 @@ describe("the alarm path", () => {
 
   test("alarms: dead letters, hub delivery failures, Lambda errors and throttles, self-check problems, a silent heartbeat; all notify the topic", () => {
     const alarms = stack.resource.aws_cloudwatch_metric_alarm;
-    expect(Object.keys(alarms).sort()).toEqual(["dead_letters", "heartbeat_silent", "hub_failed_invocations", "hub_sent_to_dlq", "lambda_errors", "lambda_throttles", "self_check"]);
+    expect(Object.keys(alarms).sort()).toEqual([
+      "dead_letters",
+      "heartbeat_silent",
+      "hub_delivery_delayed",
+      "hub_failed_invocations",
+      "hub_sent_to_dlq",
+      "lambda_errors",
+      "lambda_throttles",
+      "remediate_event_age",
+      "self_check",
+    ]);
     expect(alarms.self_check.metric_query[0].metric).toEqual({ namespace: "trailguard", metric_name: "SelfCheckProblems", dimensions: { Stack: "trailguard" }, period: 300, stat: "Maximum" });
     for (const a of Object.values<any>(alarms)) {
       expect(a.alarm_actions).toEqual(["${aws_sns_topic.alarms.arn}"]);
@@ -210,6 +220,22 @@ describe("the alarm path", () => {
       "trailguard-heartbeat",
       "SUM([m0, m1])",
     ]);
+  });
+
+  test("late alerts alarm: a hub target invoked five minutes after its event, or a tamper event waiting five minutes for the remediate Lambda", () => {
+    const alarms = stack.resource.aws_cloudwatch_metric_alarm;
+    expect(alarms.hub_delivery_delayed).toMatchObject({ threshold: 300000, comparison_operator: "GreaterThanOrEqualToThreshold", treat_missing_data: "notBreaching" });
+    expect(alarms.hub_delivery_delayed.metric_query[0].expression).toBe(
+      `SELECT MAX(IngestionToInvocationStartLatency) FROM SCHEMA("AWS/Events", EventBusName, RuleName) WHERE EventBusName = 'trailguard'`,
+    );
+    expect(alarms.remediate_event_age).toMatchObject({ threshold: 300000, comparison_operator: "GreaterThanOrEqualToThreshold" });
+    expect(alarms.remediate_event_age.metric_query[0].metric).toEqual({
+      namespace: "AWS/Lambda",
+      metric_name: "AsyncEventAge",
+      dimensions: { FunctionName: "trailguard-remediate" },
+      period: 300,
+      stat: "Maximum",
+    });
   });
 
   test("alarms.email subscribes the address; without it there is no subscription", () => {
@@ -259,8 +285,9 @@ describe("IAM", () => {
     const stars = (doc: string) => (doc.match(/"Resource" = "\*"/g) ?? []).length;
     expect(stars(res("aws_kms_key", "alarms").policy)).toBe(3); // in a key policy, "*" is the key itself
     expect(stars(res("aws_iam_role_policy", "remediation").policy)).toBe(1); // cloudtrail:DescribeTrails
-    expect(stars(res("aws_iam_role_policy", "heartbeat").policy)).toBe(1); // cloudtrail:DescribeTrails
-    expect(JSON.stringify(stack.resource).match(/\\"Resource\\" = \\"\*\\"/g)).toHaveLength(5);
+    // cloudtrail:DescribeTrails, and sns:GetSubscriptionAttributes (SNS has no resource type for a subscription)
+    expect(stars(res("aws_iam_role_policy", "heartbeat").policy)).toBe(2);
+    expect(JSON.stringify(stack.resource).match(/\\"Resource\\" = \\"\*\\"/g)).toHaveLength(6);
   });
 
   test("every role trust policy fits IAM's default 2,048 characters with the longest account and region", () => {
@@ -407,6 +434,8 @@ describe("remediation", () => {
       endpoint: { equals: "https://slack.com/api/chat.postMessage" },
       deadLetterQueue: "trailguard-dlq",
       regions: [...DEFAULT_REGIONS],
+      alarmTopic: "trailguard-alarms",
+      expectSubscriber: false,
     });
     // By the name after "trailguard-": the pattern's digest, then each target's; Terraform computes each at
     // apply (the preflight stands in 16 characters).
@@ -424,7 +453,13 @@ describe("remediation", () => {
       "remediation-report": "xxxxxxxxxxxxxxxx slack=xxxxxxxxxxxxxxxx",
       "edge": "xxxxxxxxxxxxxxxx hub=xxxxxxxxxxxxxxxx",
       "edge-global": "xxxxxxxxxxxxxxxx hub=xxxxxxxxxxxxxxxx",
-    } });
+    }, functions: {
+      remediate: { code: "x".repeat(44), role: "arn:aws:iam::123456789012:role/trailguard-remediation", env: "xxxxxxxxxxxxxxxx", concurrency: -1 },
+      heartbeat: { code: "x".repeat(44), role: "arn:aws:iam::123456789012:role/trailguard-heartbeat", env: "xxxxxxxxxxxxxxxx", concurrency: -1 },
+    }, alarmKey: "arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012" });
+    expect(schedule.input_template).toContain(
+      '"functions":{"remediate":{"code":"${aws_lambda_function.remediate.code_sha256}","role":"${aws_lambda_function.remediate.role}","env":"${substr(sha256(jsonencode(aws_lambda_function.remediate.environment[0].variables)), 0, 16)}","concurrency":${aws_lambda_function.remediate.reserved_concurrent_executions}}',
+    );
     expect(env).not.toHaveProperty("TRAILGUARD_SELFCHECK_DIGESTS");
     expect(schedule.input_template).toContain(
       '"cloudtrail-tamper":"${substr(sha256(jsonencode(jsondecode(aws_cloudwatch_event_rule.tamper.event_pattern))), 0, 16)} slack=${substr(sha256(join(\"\\n\", [aws_cloudwatch_event_target.tamper_slack.arn, aws_cloudwatch_event_target.tamper_slack.role_arn, \"\", \"\", aws_cloudwatch_event_target.tamper_slack.input_transformer[0].input_template, jsonencode(aws_cloudwatch_event_target.tamper_slack.input_transformer[0].input_paths), \"86400\", \"185\"])), 0, 16)} remediate=',
@@ -473,7 +508,7 @@ describe("remediation", () => {
     expect(Object.keys(off.resource.aws_iam_role).sort()).toEqual(["edge", "eventbridge_slack"]);
     expect(off.resource.aws_iam_role_policy).not.toHaveProperty("heartbeat");
     expect(Object.keys(off.resource.aws_cloudwatch_event_rule).sort()).toEqual(["delivery", "edge", "edge_global", "self", "self_2", "self_global", "tamper", "tamper_attempt"]);
-    expect(Object.keys(off.resource.aws_cloudwatch_metric_alarm).sort()).toEqual(["dead_letters", "hub_failed_invocations", "hub_sent_to_dlq"]);
+    expect(Object.keys(off.resource.aws_cloudwatch_metric_alarm).sort()).toEqual(["dead_letters", "hub_delivery_delayed", "hub_failed_invocations", "hub_sent_to_dlq"]);
     expect(off.resource.aws_cloudwatch_event_bus_policy.hub.policy).toContain('"AWS" = [aws_iam_role.edge.arn]');
   });
 

@@ -7,7 +7,9 @@ import { AddressInfo } from "node:net";
  *   model's full name `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.<Op>` is accepted too);
  * - EventBridge, JSON 1.1: X-Amz-Target `AWSEvents.<Op>`;
  * - SQS, JSON 1.0: X-Amz-Target `AmazonSQS.<Op>`;
- * - SNS and STS, the Query protocol: a form-encoded body whose `Action` is the operation, answered in XML.
+ * - SNS and STS, the Query protocol: a form-encoded body whose `Action` is the operation, answered in XML;
+ * - KMS, JSON 1.1: X-Amz-Target `TrentService.<Op>`;
+ * - Lambda, REST-JSON: the operation is the method and path (`GET /2015-03-31/functions/<name>`).
  * It records each request with the region and service of its SigV4 credential scope, so a test can
  * check that a call was signed for the trail's home region. Point the SDK at it with AWS_ENDPOINT_URL.
  */
@@ -59,7 +61,7 @@ export class FakeAws {
       const body = form ? Object.fromEntries(new URLSearchParams(text)) : text ? JSON.parse(text) : {};
       const seen: SeenRequest = {
         target,
-        op: form ? String(body.Action) : (CLOUDTRAIL_TARGET.exec(target)?.[1] ?? target),
+        op: form ? String(body.Action) : target ? (CLOUDTRAIL_TARGET.exec(target)?.[1] ?? target) : `${req.method} ${(req.url ?? "").split("?")[0]}`,
         accessKeyId: scope?.[1] ?? "(unsigned)",
         region: scope?.[2] ?? "(unsigned)",
         service: scope?.[3] ?? "(unsigned)",

@@ -120,8 +120,8 @@ describe("problemsOf with digests: a rule ENABLED with the right target IDs can 
 
   test("the heartbeat's event holds each rule's digests in one short string, keyed by the name after the bus's", () => {
     const digests = { "cloudtrail-tamper": "1111111111111111 slack=aaaaaaaaaaaaaaaa remediate=bbbbbbbbbbbbbbbb", edge: "2222222222222222 hub=cccccccccccccccc" };
-    expect(parseSelfCheckSettings(JSON.stringify(SETTINGS), digests)).toEqual(WITH_DIGESTS);
-    expect(() => parseSelfCheckSettings(JSON.stringify(SETTINGS), { edge: "2222222222222222 hub" })).toThrow(
+    expect(parseSelfCheckSettings(JSON.stringify(SETTINGS), { digests })).toEqual(WITH_DIGESTS);
+    expect(() => parseSelfCheckSettings(JSON.stringify(SETTINGS), { digests: { edge: "2222222222222222 hub" } })).toThrow(
       `the heartbeat event's digests: edge must be "<pattern> <target id>=<digest> ..."`,
     );
   });
@@ -241,4 +241,75 @@ test("heartbeat bundle: the digests the schedule sends are checked against what 
     "rule trailguard-cloudtrail-tamper (bus trailguard, us-east-1): target remediate was changed (ARN, role, input or retry policy); it points at arn:aws:x:remediate",
     "rule trailguard-cloudtrail-tamper (bus trailguard, us-east-1): target remediate sends what it cannot deliver to no dead-letter queue, not to arn:aws:sqs:us-east-1:123456789012:trailguard-dlq",
   ]);
+});
+
+describe("heartbeat bundle: the Lambdas and the independent path, over real HTTP", () => {
+  const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const TOPIC = "arn:aws:sns:us-east-1:123456789012:trailguard-alarms";
+  const sns = (op: string, result: string) =>
+    `<${op}Response xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><${op}Result>${result}</${op}Result><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></${op}Response>`;
+  const guards = new FakeAws((req: SeenRequest) => {
+    switch (req.op) {
+      case "GET /2015-03-31/functions/trailguard-remediate":
+        return { body: { Configuration: { FunctionName: "trailguard-remediate", CodeSha256: "DEPLOYEDcodeSHA256", Role: "arn:aws:iam::123456789012:role/attacker", Environment: { Variables: { TRAILGUARD_SETTINGS: "{}" } } }, Concurrency: { ReservedConcurrentExecutions: 0 } } };
+      case "GET /2015-03-31/functions/trailguard-heartbeat":
+        return { body: { Configuration: { FunctionName: "trailguard-heartbeat", CodeSha256: "HEARTBEATcodeSHA256", Role: "arn:aws:iam::123456789012:role/trailguard-heartbeat", Environment: { Variables: {} } } } };
+      case "GetTopicAttributes":
+        return { xml: sns("GetTopicAttributes", `<Attributes><entry><key>TopicArn</key><value>${TOPIC}</value></entry><entry><key>KmsMasterKeyId</key><value>${KEY}</value></entry></Attributes>`) };
+      case "ListSubscriptionsByTopic":
+        return { xml: sns("ListSubscriptionsByTopic", `<Subscriptions><member><SubscriptionArn>PendingConfirmation</SubscriptionArn><Protocol>email</Protocol><Endpoint>secops@example.com</Endpoint><TopicArn>${TOPIC}</TopicArn><Owner>123456789012</Owner></member></Subscriptions>`) };
+      case "TrentService.DescribeKey":
+        return { body: { KeyMetadata: { KeyId: "1234abcd-12ab-34cd-56ef-1234567890ab", Arn: KEY, KeyState: "PendingDeletion" } } };
+      default:
+        return fake["respond"](req);
+    }
+  });
+  let guardEndpoint = "";
+  beforeAll(async () => {
+    guardEndpoint = await guards.start();
+  });
+  afterAll(() => guards.stop());
+
+  test("a re-roled remediate Lambda with zero concurrency, a key pending deletion and nobody subscribed are each a problem", async () => {
+    broken = false;
+    // The heartbeat's settings with no digests of the fake's empty function environment: {} is 44136fa355b3678a (terraform console: substr(sha256(jsonencode({})), 0, 16)).
+    const run = await invokeBundle(
+      "heartbeat",
+      {
+        id: "sched-3",
+        account: ACCOUNT,
+        region: "us-east-1",
+        functions: {
+          remediate: { code: "DEPLOYEDcodeSHA256", role: "arn:aws:iam::123456789012:role/trailguard-remediation", env: "0000000000000000", concurrency: 1 },
+          heartbeat: { code: "HEARTBEATcodeSHA256", role: "arn:aws:iam::123456789012:role/trailguard-heartbeat", env: "44136fa355b3678a", concurrency: -1 },
+        },
+        alarmKey: KEY,
+      },
+      {
+        endpoint: guardEndpoint,
+        region: "us-east-1",
+        env: {
+          AWS_MAX_ATTEMPTS: "1",
+          TRAILGUARD_SETTINGS: JSON.stringify({ mode: "enforce", recreateDeletedTrails: false, trails: [], slackChannel: "C0123ABCDEF", reportEventBus: "trailguard" }),
+          TRAILGUARD_SELFCHECK: JSON.stringify({ ...SETTINGS, alarmTopic: "trailguard-alarms", expectSubscriber: true }),
+        },
+      },
+    );
+    expect(run.outcome).toBe("resolved");
+    expect(metricLine(run).problems).toEqual([
+      "Lambda trailguard-remediate runs as arn:aws:iam::123456789012:role/attacker, not arn:aws:iam::123456789012:role/trailguard-remediation",
+      "Lambda trailguard-remediate has other environment variables than trailguard set",
+      "Lambda trailguard-remediate has reserved concurrency 0, not 1: it cannot run",
+      `the alarm topic's key ${KEY} is PendingDeletion, not Enabled: the topic cannot deliver`,
+      `alarm topic ${TOPIC} has no confirmed subscription: alarms and self-alerts reach nobody`,
+    ]);
+    // Every guard call was signed for the home region, by the service it went to.
+    expect(guards.seen.filter((r) => /functions|Topic|Subscriptions|DescribeKey/.test(r.op)).map((r) => `${r.service} ${r.region}`).sort()).toEqual([
+      "kms us-east-1",
+      "lambda us-east-1",
+      "lambda us-east-1",
+      "sns us-east-1",
+      "sns us-east-1",
+    ]);
+  });
 });

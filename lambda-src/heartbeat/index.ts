@@ -2,20 +2,20 @@
 import { safeHandler } from "../lib/handler";
 import { runHeartbeat } from "../lib/heartbeat";
 import { runSelfCheck, SelfCheckClients, selfCheckClients } from "../lib/self-check";
-import { HEARTBEAT_DIGESTS_FIELD, parseSelfCheckSettings, SELF_CHECK_ENV } from "../lib/self-check-settings";
+import { parseSelfCheckSettings, SELF_CHECK_ENV } from "../lib/self-check-settings";
 
 export const handler = safeHandler(async (event, deps) => {
-  // The schedule sends the scheduled event's account and region, and the alert path's digests.
-  const e = (event ?? {}) as { account?: unknown; region?: unknown; [HEARTBEAT_DIGESTS_FIELD]?: unknown };
+  // The schedule sends the scheduled event's account and region, and what the alert path must look like.
+  const e = (event !== null && typeof event === "object" ? event : {}) as { account?: unknown; region?: unknown } & Record<string, unknown>;
   const account = typeof e.account === "string" ? e.account : "unknown";
   const region = typeof e.region === "string" ? e.region : (process.env.AWS_REGION ?? "unknown");
   try {
     await runHeartbeat(deps, account, region);
   } finally {
     // The path is checked even when a trail check failed (that failure is rethrown after).
-    const selfCheck = parseSelfCheckSettings(process.env[SELF_CHECK_ENV], e[HEARTBEAT_DIGESTS_FIELD]);
+    const selfCheck = parseSelfCheckSettings(process.env[SELF_CHECK_ENV], e);
     if (selfCheck) {
-      const clients: SelfCheckClients = selfCheckClients(deps.clients, deps.clock);
+      const clients: SelfCheckClients = selfCheckClients(deps.clients, deps.clock, region);
       await runSelfCheck({ clients, log: deps.log, slackChannel: deps.settings.slackChannel }, selfCheck, account, region);
     }
   }

@@ -42,7 +42,27 @@ export interface SelfCheckSettings {
    * {@link encodeRuleDigests}.
    */
   readonly digests?: Readonly<Record<string, RuleDigests>>;
+  /** The alarm topic's name (in the home region): its key, and who is subscribed, are checked. */
+  readonly alarmTopic?: string;
+  /** The config subscribes an address (alarms.email): no confirmed subscription is a problem. */
+  readonly expectSubscriber?: boolean;
+  /** From the heartbeat's event: each Lambda (by full name) as Terraform deployed it. */
+  readonly functions?: Readonly<Record<string, FunctionExpectation>>;
+  /** From the heartbeat's event: the alarm topic's KMS key ARN, which must be its key and Enabled. */
+  readonly alarmKey?: string;
 }
+
+/** A Lambda as Terraform deployed it: code (CodeSha256), role ARN, a digest of its environment, reserved concurrency (-1: none). */
+export interface FunctionExpectation {
+  readonly code: string;
+  readonly role: string;
+  readonly env: string;
+  readonly concurrency: number;
+}
+
+/** The heartbeat event's fields besides `digests` (see modules/remediation/self-check.ts heartbeatInput). */
+export const HEARTBEAT_FUNCTIONS_FIELD = "functions";
+export const HEARTBEAT_ALARM_KEY_FIELD = "alarmKey";
 
 /** `<pattern> <target id>=<digest> ...`: a rule's digests in the variable, one short string. */
 export const encodeRuleDigests = (d: RuleDigests): string => [d.pattern, ...Object.entries(d.targets).map(([id, x]) => `${id}=${x}`)].join(" ");
@@ -69,7 +89,8 @@ const isListMap = (v: unknown): v is Record<string, string[]> =>
   v !== null && typeof v === "object" && !Array.isArray(v) && Object.values(v).every(isStringList);
 
 /** Parsed by hand (no schema library) to keep the bundle small; synth validated the values already. */
-export function parseSelfCheckSettings(json: string | undefined, eventDigests?: unknown): SelfCheckSettings | undefined {
+export function parseSelfCheckSettings(json: string | undefined, event: Record<string, unknown> = {}): SelfCheckSettings | undefined {
+  const eventDigests = event[HEARTBEAT_DIGESTS_FIELD];
   if (json === undefined || json === "") return undefined;
   let v: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   try {
@@ -103,7 +124,24 @@ export function parseSelfCheckSettings(json: string | undefined, eventDigests?: 
   if (!(typeof e?.equals === "string" || typeof e?.startsWith === "string")) fail("endpoint must have equals or startsWith");
   // The Terraform module picks the endpoint at plan and writes the other field as null.
   const endpoint = typeof e.equals === "string" ? { equals: e.equals } : { startsWith: e.startsWith };
-  return { ...v, endpoint, ...(digests ? { digests } : {}) } as SelfCheckSettings;
+  const functions = parseFunctions(event[HEARTBEAT_FUNCTIONS_FIELD], v.hubBus);
+  const alarmKey = event[HEARTBEAT_ALARM_KEY_FIELD];
+  if (alarmKey !== undefined && typeof alarmKey !== "string") throw new SelfCheckSettingsError(`the heartbeat event's ${HEARTBEAT_ALARM_KEY_FIELD}: must be a key ARN`);
+  if (v.alarmTopic !== undefined && typeof v.alarmTopic !== "string") fail("alarmTopic must be a string");
+  return { ...v, endpoint, ...(digests ? { digests } : {}), ...(functions ? { functions } : {}), ...(alarmKey ? { alarmKey } : {}) } as SelfCheckSettings;
+}
+
+function parseFunctions(raw: unknown, hubBus: string): Record<string, FunctionExpectation> | undefined {
+  if (raw === undefined) return undefined;
+  const where = `the heartbeat event's ${HEARTBEAT_FUNCTIONS_FIELD}`;
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new SelfCheckSettingsError(`${where}: must map function names to what they must be`);
+  const out: Record<string, FunctionExpectation> = {};
+  for (const [suffix, f] of Object.entries(raw as Record<string, Record<string, unknown>>)) {
+    const ok = typeof f?.code === "string" && typeof f.role === "string" && typeof f.env === "string" && typeof f.concurrency === "number";
+    if (!ok) throw new SelfCheckSettingsError(`${where}: ${suffix} must be { code, role, env, concurrency }`);
+    out[`${hubBus}-${suffix}`] = { code: f.code as string, role: f.role as string, env: f.env as string, concurrency: f.concurrency as number };
+  }
+  return out;
 }
 
 /** The regions an edge rule is in. */

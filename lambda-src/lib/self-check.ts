@@ -6,6 +6,10 @@ import type { Logger } from "./log";
 import { escapeMrkdwn, REPORT_DETAIL_TYPE, REPORT_SOURCE, truncate } from "./report";
 import { edgeRegions, SELF_CHECK_METRIC, type SelfCheckSettings } from "./self-check-settings";
 import { patternDigest, targetDigest } from "./self-check-digest";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { alarmTopicProblems, type AlarmTopicObservation, functionProblems, type FunctionObservation, type GuardClients, observeAlarmTopic, observeFunction } from "./self-check-guards";
 
 /**
  * The alert path checks itself on the heartbeat's schedule: every hub and edge rule ENABLED with its
@@ -17,13 +21,13 @@ import { patternDigest, targetDigest } from "./self-check-digest";
  */
 
 
-/** The self-check's client besides CloudTrail and EventBridge (only the heartbeat bundles it). */
-export interface SelfCheckClients extends Clients {
+/** The self-check's clients besides CloudTrail and EventBridge (only the heartbeat bundles them). */
+export interface SelfCheckClients extends Clients, GuardClients {
   sqs(region: string): SQSClient;
 }
 
 /** Made per invocation: the SQS clients take this invocation's clock (timeouts, retries, budget). */
-export function selfCheckClients(base: Clients, clock: Clock): SelfCheckClients {
+export function selfCheckClients(base: Clients, clock: Clock, home: string): SelfCheckClients {
   const once = clientCache();
   return {
     cloudTrail: base.cloudTrail,
@@ -31,6 +35,10 @@ export function selfCheckClients(base: Clients, clock: Clock): SelfCheckClients 
     // The client's own regional endpoint, not the host in the queue URL: the URL is built from the region
     // anyway, and an endpoint override (a VPC endpoint, a test server) must apply to every call.
     sqs: (region) => once(`sqs:${region}`, () => bounded(new SQSClient({ ...clientOptions(region), useQueueUrlAsEndpoint: false }), clock)),
+    // The Lambdas, the topic and its key are in the home region, the Lambda's own.
+    lambda: () => once("lambda", () => bounded(new LambdaClient(clientOptions(home)), clock)),
+    sns: () => once("sns", () => bounded(new SNSClient(clientOptions(home)), clock)),
+    kms: () => once("kms", () => bounded(new KMSClient(clientOptions(home)), clock)),
   };
 }
 
@@ -41,6 +49,9 @@ export interface Observations {
   /** `endpointOk` only: the endpoint may be a webhook URL, a secret that must not leave this module. */
   readonly apiDestination: { readonly state?: string; readonly endpointOk?: boolean; readonly error?: string };
   readonly queues: readonly { readonly region: string; readonly visible?: number; readonly error?: string }[];
+  /** The Lambdas, when the heartbeat's event says what they must be. */
+  readonly functions?: readonly FunctionObservation[];
+  readonly alarmTopic?: AlarmTopicObservation;
 }
 
 export interface RuleObservation {
@@ -111,6 +122,8 @@ export async function observe(ctx: Ctx): Promise<Observations> {
       return "error" in out ? { region, error: out.error } : { region, visible: Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) };
     }),
   );
+  const functions = s.functions ? Promise.all(Object.keys(s.functions).map((name) => observeFunction(clients, name))) : undefined;
+  const alarmTopic = s.alarmTopic ? observeAlarmTopic(clients, `arn:aws:sns:${home}:${account}:${s.alarmTopic}`, s.alarmKey) : undefined;
   const c = await connection;
   const d = await destination;
   const endpointOk = (endpoint?: string) =>
@@ -120,6 +133,8 @@ export async function observe(ctx: Ctx): Promise<Observations> {
     connection: "error" in c ? { error: c.error } : { state: c.ConnectionState },
     apiDestination: "error" in d ? { error: d.error } : { state: d.ApiDestinationState, endpointOk: endpointOk(d.InvocationEndpoint) },
     queues: await queues,
+    ...(functions ? { functions: await functions } : {}),
+    ...(alarmTopic ? { alarmTopic: await alarmTopic } : {}),
   };
 }
 
@@ -150,6 +165,11 @@ export function problemsOf(o: Observations, s: SelfCheckSettings, hubBusArn: str
     if (q.error) problems.push(`dead-letter queue ${s.deadLetterQueue} (${q.region}) could not be checked: ${q.error}`);
     else if ((q.visible ?? 0) > 0) problems.push(`dead-letter queue ${s.deadLetterQueue} (${q.region}) holds ${q.visible} undelivered event(s)`);
   }
+  for (const f of o.functions ?? []) {
+    const want = s.functions?.[f.name];
+    if (want) problems.push(...functionProblems(f, want));
+  }
+  if (o.alarmTopic) problems.push(...alarmTopicProblems(o.alarmTopic, s));
   return problems;
 }
 

@@ -8,7 +8,7 @@ import type { TrailguardConfig } from "../config";
 import { lambdaTrustPolicy, policyOf, remediationPolicy, SelfCheckPolicyProps, selfCheckStatements } from "../iam/remediation-role";
 import { memberRemediationRoleName, remediationSettings } from "../remediation/settings";
 import { SELF_CHECK_ENV } from "../../lambda-src/lib/self-check-settings";
-import { heartbeatInput } from "../remediation/self-check";
+import { functionExpectationsHcl, heartbeatInput } from "../remediation/self-check";
 import type { SelfCheckSettingsAtSynth } from "../remediation/self-check";
 import { EventRule } from "./event-rule";
 import type { Home } from "./regional";
@@ -36,7 +36,9 @@ export interface RemediationProps {
     readonly settings: () => SelfCheckSettingsAtSynth;
     /** TRAILGUARD_SELFCHECK_DIGESTS (see remediation/self-check.ts selfCheckDigests). */
     readonly digests: () => Readonly<Record<string, string>>;
-    readonly access: SelfCheckPolicyProps;
+    /** The alarm topic's KMS key (a Terraform expression). */
+    readonly alarmKeyArn: string;
+    readonly access: Omit<SelfCheckPolicyProps, "functionArns" | "alarmKeyArn">;
   };
   readonly tags: Readonly<Record<string, string>>;
   /** The generated module's inputs, decided at plan instead of synth. */
@@ -131,7 +133,14 @@ export class Remediation extends Construct {
       description: "trailguard: lets the heartbeat check and restore the listed trails, and check the alert path",
       trust: lambdaTrustPolicy(),
       policyName: "check-trails-and-alert-path",
-      policy: trailPolicy("heartbeat", selfCheckStatements(props.selfCheck.access)),
+      policy: trailPolicy(
+        "heartbeat",
+        selfCheckStatements({
+          ...props.selfCheck.access,
+          functionArns: (["remediate", "heartbeat"] as const).map((fn) => `arn:aws:lambda:${home.region}:${account}:function:${prefix}-${fn}`),
+          alarmKeyArn: props.selfCheck.alarmKeyArn,
+        }),
+      ),
       tags,
     }).role;
 
@@ -230,12 +239,22 @@ export class Remediation extends Construct {
     // The scheduled event's account and region, and the digests of the alert path (known after apply, so
     // not in the Lambda's environment, which the plan should keep showing).
     const digests = Lazy.stringValue({ produce: () => JSON.stringify(this.props.selfCheck.digests()) });
+    const expression = (hcl: string) => Token.asString(ref(hcl));
+    // The concurrency is a number: TerraformJson writes it unquoted, so it lands in the JSON as one.
+    const functionsJson = jsonWithTerraform(
+      Object.fromEntries(
+        Object.entries(functionExpectationsHcl(["remediate", "heartbeat"])).map(([n, f]) => [
+          n,
+          { code: expression(f.code), role: expression(f.role), env: expression(f.env), concurrency: new TerraformJson(expression(f.concurrency)) },
+        ]),
+      ),
+    );
     rule.addTarget({
       suffix: "target",
       targetId: "heartbeat",
       arn: this.heartbeat.arn,
       deadLetterQueueArn: this.props.deadLetterQueueArn,
-      input: { transformer: heartbeatInput(digests) },
+      input: { transformer: heartbeatInput({ digestsJson: digests, functionsJson, alarmKeyArn: this.props.selfCheck.alarmKeyArn }) },
     });
     return rule;
   }

@@ -259,6 +259,8 @@ export class Trailguard extends Construct {
                   : undefined,
               deadLetterQueue: `${prefix}-dlq`,
               regions: new TerraformJson(Token.asString(Fn.jsonencode(regions.list))),
+              alarmTopic: `${prefix}-alarms`,
+              expectSubscriber: tf ? new TerraformJson(Token.asString(ref(`jsonencode(${tf.alarmEmail} != null)`))) : config.alarms.email !== undefined,
             }),
           digests: () =>
             selfCheckDigests({ hubBus: prefix, digests: Object.fromEntries([...hubEventRules(), ...this.edges.rules].map((r) => [r.props.ruleName, r.digests()])) }),
@@ -267,7 +269,9 @@ export class Trailguard extends Construct {
             connectionArn: `arn:aws:events:${home.region}:${account.asString}:connection/${prefix}-slack/*`,
             apiDestinationArn: `arn:aws:events:${home.region}:${account.asString}:api-destination/${prefix}-slack/*`,
             queueArn: `arn:aws:sqs:*:${account.asString}:${prefix}-dlq`,
+            alarmTopicArn: this.alarms.topic.arn,
           },
+          alarmKeyArn: this.alarms.key.arn,
         },
         tags,
         terraform: tf && trailLocals ? { mode: tf.remediationMode, slackChannel: tf.slack.channel, trails: trailLocals, bundlesAreModuleFiles: true } : undefined,
@@ -324,9 +328,10 @@ export class Trailguard extends Construct {
   private addAlarms(config: TrailguardConfig): void {
     const prefix = config.namePrefix;
     const FIVE_MINUTES = 300;
-    const hubRules = (metric: string) => ({
-      insightsQuery: `SELECT SUM(${metric}) FROM SCHEMA("AWS/Events", EventBusName, RuleName) WHERE EventBusName = '${prefix}'`,
+    const hubRules = (metric: string, stat: "SUM" | "MAX" = "SUM") => ({
+      insightsQuery: `SELECT ${stat}(${metric}) FROM SCHEMA("AWS/Events", EventBusName, RuleName) WHERE EventBusName = '${prefix}'`,
     });
+    const FIVE_MINUTES_MS = 300_000;
     this.alarms.alarm({
       logicalName: "dead_letters",
       suffix: "dead-letters",
@@ -357,8 +362,36 @@ export class Trailguard extends Construct {
       threshold: 1,
       treatMissingData: "notBreaching",
     });
+    // Every account's alerts share one API destination at one call a second: a burst from one account (or
+    // one looping StopLogging) queues everyone's. EventBridge's IngestionToInvocationStartLatency, in
+    // milliseconds, by bus and rule (Amazon EventBridge User Guide, "Monitoring Amazon EventBridge",
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html), says when alerts wait.
+    this.alarms.alarm({
+      logicalName: "hub_delivery_delayed",
+      suffix: "hub-delivery-delayed",
+      description: "trailguard: a hub rule's targets were invoked five minutes or more after the event arrived (Slack's one call a second is saturated, or retries pile up): alerts are late",
+      metrics: [hubRules("IngestionToInvocationStartLatency", "MAX")],
+      periodSeconds: FIVE_MINUTES,
+      comparison: "GreaterThanOrEqualToThreshold",
+      threshold: FIVE_MINUTES_MS,
+      treatMissingData: "notBreaching",
+    });
     if (!this.remediation) return;
-    const fn = (name: string, metric: string) => ({ namespace: "AWS/Lambda", metric, dimensions: { FunctionName: `${prefix}-${name}` } });
+    const fn = (name: string, metric: string, stat?: "Maximum") => ({ namespace: "AWS/Lambda", metric, dimensions: { FunctionName: `${prefix}-${name}` }, ...(stat ? { stat } : {}) });
+    // The remediate Lambda has reserved concurrency: events queue when it is busy or throttled. AsyncEventAge
+    // is "the time between when Lambda successfully queues the event and when the function is invoked"
+    // (AWS Lambda Developer Guide, "Types of metrics for Lambda functions", asynchronous invocation metrics,
+    // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html); in milliseconds.
+    this.alarms.alarm({
+      logicalName: "remediate_event_age",
+      suffix: "remediate-event-age",
+      description: "trailguard: tamper events waited five minutes or more for the remediate Lambda (throttled, failing, or one account flooding it): restores are late",
+      metrics: [fn("remediate", "AsyncEventAge", "Maximum")],
+      periodSeconds: FIVE_MINUTES,
+      comparison: "GreaterThanOrEqualToThreshold",
+      threshold: FIVE_MINUTES_MS,
+      treatMissingData: "notBreaching",
+    });
     for (const metric of ["Errors", "Throttles"]) {
       this.alarms.alarm({
         logicalName: `lambda_${metric.toLowerCase()}`,

@@ -97,6 +97,11 @@ export interface SelfCheckPolicyProps {
   readonly apiDestinationArn: string;
   /** `arn:aws:sqs:*:<account>:<prefix>-dlq`. */
   readonly queueArn: string;
+  /** The remediate and heartbeat Lambdas, whose code, role and settings it compares. */
+  readonly functionArns: readonly string[];
+  /** The alarm topic and its KMS key. */
+  readonly alarmTopicArn: string;
+  readonly alarmKeyArn: string;
 }
 
 /**
@@ -109,6 +114,13 @@ export function selfCheckStatements(p: SelfCheckPolicyProps): PolicyStatement[] 
     { Sid: "DescribeSlackConnection", Effect: "Allow", Action: ["events:DescribeConnection"], Resource: p.connectionArn },
     { Sid: "DescribeSlackApiDestination", Effect: "Allow", Action: ["events:DescribeApiDestination"], Resource: p.apiDestinationArn },
     { Sid: "CountDeadLetters", Effect: "Allow", Action: ["sqs:GetQueueAttributes"], Resource: p.queueArn },
+    { Sid: "ReadOwnLambdas", Effect: "Allow", Action: ["lambda:GetFunction"], Resource: [...p.functionArns] },
+    { Sid: "ReadAlarmTopic", Effect: "Allow", Action: ["sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic"], Resource: p.alarmTopicArn },
+    // SNS defines no IAM resource type for a subscription (Service Authorization Reference, "Actions,
+    // resources, and condition keys for Amazon SNS": GetSubscriptionAttributes names none), so this one
+    // read cannot be scoped to the topic's subscriptions.
+    { Sid: "ReadAlarmSubscriptions", Effect: "Allow", Action: ["sns:GetSubscriptionAttributes"], Resource: "*" },
+    { Sid: "ReadAlarmKey", Effect: "Allow", Action: ["kms:DescribeKey"], Resource: p.alarmKeyArn },
   ];
 }
 

@@ -129,6 +129,11 @@ export class WorstCase {
       role_arn: "",
       input_path: "",
       input_transformer: [{ input_template: "", input_paths: {} }],
+      // A Lambda as the heartbeat's schedule names it: the code's hash, its role, its settings' digest.
+      code_sha256: "x".repeat(44),
+      role: type === "aws_lambda_function" ? str(body.role) : "",
+      environment: [{ variables: {} }],
+      reserved_concurrent_executions: -1,
     };
   }
 }

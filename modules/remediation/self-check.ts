@@ -1,4 +1,12 @@
-import { encodeRuleDigests, HEARTBEAT_DIGESTS_FIELD, type EVERY_REGION, type RuleDigests, type SelfCheckSettings } from "../../lambda-src/lib/self-check-settings";
+import {
+  encodeRuleDigests,
+  HEARTBEAT_ALARM_KEY_FIELD,
+  HEARTBEAT_DIGESTS_FIELD,
+  HEARTBEAT_FUNCTIONS_FIELD,
+  type EVERY_REGION,
+  type RuleDigests,
+  type SelfCheckSettings,
+} from "../../lambda-src/lib/self-check-settings";
 import { TerraformJson } from "../terraform-json";
 
 /** Hub rules (name -> target IDs) and edge rules (name -> regions), as the stack named them. */
@@ -16,6 +24,10 @@ export interface SelfCheckProps {
   readonly deadLetterQueue: string;
   /** Every configured region: `jsonencode(local.regions)`, so the settings do not repeat the list. */
   readonly regions: TerraformJson;
+  /** The alarm topic's name. */
+  readonly alarmTopic: string;
+  /** Whether the config subscribes an address (in the module, Terraform decides: `jsonencode(var.alarm_email != null)`). */
+  readonly expectSubscriber: boolean | TerraformJson;
 }
 
 export interface SelfCheckDigestsProps {
@@ -25,7 +37,8 @@ export interface SelfCheckDigestsProps {
 }
 
 /** The settings as synth writes them: Terraform fills in the regions (and, in the module, the endpoint). */
-export type SelfCheckSettingsAtSynth = Omit<SelfCheckSettings, "regions" | "endpoint" | "edgeRules" | "digests"> & {
+export type SelfCheckSettingsAtSynth = Omit<SelfCheckSettings, "regions" | "endpoint" | "edgeRules" | "digests" | "functions" | "alarmKey" | "expectSubscriber"> & {
+  readonly expectSubscriber: boolean | TerraformJson;
   readonly regions: TerraformJson;
   readonly endpoint: SelfCheckSettings["endpoint"] | TerraformJson;
   readonly edgeRules: SelfCheckProps["edgeRules"];
@@ -50,6 +63,8 @@ export function selfCheckSettings(p: SelfCheckProps): SelfCheckSettingsAtSynth {
           : { startsWith: WEBHOOK_URL_PREFIX },
     deadLetterQueue: p.deadLetterQueue,
     regions: p.regions,
+    alarmTopic: p.alarmTopic,
+    expectSubscriber: p.expectSubscriber,
   };
 }
 
@@ -58,8 +73,35 @@ export function selfCheckSettings(p: SelfCheckProps): SelfCheckSettingsAtSynth {
  * which EventBridge writes as JSON strings; a scheduled event always has both) and the digests, as
  * written by {@link selfCheckDigests} (JSON text with Terraform expressions in it).
  */
-export function heartbeatInput(digestsJson: string): { readonly inputPaths: Record<string, string>; readonly inputTemplate: string } {
-  return { inputPaths: { account: "$.account", region: "$.region" }, inputTemplate: `{"account":<account>,"region":<region>,"${HEARTBEAT_DIGESTS_FIELD}":${digestsJson}}` };
+export function heartbeatInput(p: { readonly digestsJson: string; readonly functionsJson: string; readonly alarmKeyArn: string }): {
+  readonly inputPaths: Record<string, string>;
+  readonly inputTemplate: string;
+} {
+  return {
+    inputPaths: { account: "$.account", region: "$.region" },
+    inputTemplate:
+      `{"account":<account>,"region":<region>,"${HEARTBEAT_DIGESTS_FIELD}":${p.digestsJson},` +
+      `"${HEARTBEAT_FUNCTIONS_FIELD}":${p.functionsJson},"${HEARTBEAT_ALARM_KEY_FIELD}":${JSON.stringify(p.alarmKeyArn)}}`,
+  };
+}
+
+/**
+ * What each Lambda must be, as Terraform deployed it (FunctionExpectation): `aws_lambda_function.<name>`'s
+ * code_sha256, role, a digest of its environment (`sha256(jsonencode(variables))`, the heartbeat computes
+ * the same from GetFunction) and reserved concurrency (-1: unreserved). Terraform expressions in JSON text.
+ */
+export function functionExpectationsHcl(logicalNames: readonly string[]): Record<string, { code: string; role: string; env: string; concurrency: string }> {
+  return Object.fromEntries(
+    logicalNames.map((n) => [
+      n,
+      {
+        code: `aws_lambda_function.${n}.code_sha256`,
+        role: `aws_lambda_function.${n}.role`,
+        env: `substr(sha256(jsonencode(aws_lambda_function.${n}.environment[0].variables)), 0, 16)`,
+        concurrency: `aws_lambda_function.${n}.reserved_concurrent_executions`,
+      },
+    ]),
+  );
 }
 
 /** The heartbeat event's digests (see selfCheckDigests): by the rule name after `<hubBus>-`, encoded (encodeRuleDigests). */
