@@ -12,7 +12,11 @@ import {
   selectionWarnings,
   TRAIL_DETECTIONS,
 } from "../modules/detections";
+import { EVENT_DATA_STORE_EVENTS } from "../lambda-src/lib/contract";
+import { parseTamperEvent } from "../lambda-src/lib/tamper-event";
+import { evaluateInputTransformer } from "../modules/eventbridge/input-transformer";
 import { matchesPattern } from "../modules/eventbridge/pattern";
+import { alertTransformer } from "../modules/messages";
 import { byAwsService, isFailed, loadFixture, tamperFixtures } from "./helpers/fixtures";
 
 const CTX: CatalogContext = { namePrefix: "trailguard", trailBuckets: [], trailKeys: [], trailLogGroups: [] };
@@ -50,7 +54,7 @@ describe("the trail group on real CloudTrail records", () => {
     expect(succeeded).toEqual(
       cloudTrailCallPattern({
         service: "cloudtrail",
-        eventNames: ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors", "StopEventDataStoreIngestion", "DeleteEventDataStore"],
+        eventNames: ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors", "StopEventDataStoreIngestion", "DeleteEventDataStore", "UpdateEventDataStore"],
         outcome: "succeeded",
       }),
     );
@@ -59,6 +63,12 @@ describe("the trail group on real CloudTrail records", () => {
   test.each(tamperFixtures())("%s is caught by exactly the rule of its outcome", (_name, event) => {
     expect(matchesPattern(succeeded, event)).toBe(!isFailed(event));
     expect(matchesPattern(failed, event)).toBe(isFailed(event));
+  });
+
+  test("UpdateEventDataStore reaches the remediate Lambda as a CloudTrail Lake call: parsed, with no trail to restore", () => {
+    const parsed = parseTamperEvent(loadFixture("catalog/trail/update-event-data-store"));
+    expect(parsed.ok && [parsed.event.eventName, parsed.event.trail]).toEqual(["UpdateEventDataStore", undefined]);
+    expect(EVENT_DATA_STORE_EVENTS).toEqual(["StopEventDataStoreIngestion", "DeleteEventDataStore", "UpdateEventDataStore"]);
   });
 
   test("a call made by an AWS service is caught too", () => {
@@ -97,15 +107,27 @@ describe("selection", () => {
       "self-alarms",
       "self-logs",
       "self-iam",
+      "self-organization-access",
+      "self-organization-accounts",
+      "self-organization-policies",
       "flow-logs-deleted",
     ]);
   });
 
-  test("each group has one severity and outcome policy, and few rules: 6 by default, 9 with everything", () => {
+  test("each group has one severity and outcome policy, and few rules: 7 by default, 10 with everything", () => {
     const count = (include: string[]) =>
       groupDetections(selectDetections(catalog, { include, exclude: [] })).reduce((n, g) => n + g.outcomes.length, 0);
-    expect(count([...DEFAULT_INCLUDE])).toBe(6); // tamper, tamper_attempt, delivery, self, self_2, self_global
-    expect(count([...DEFAULT_INCLUDE, "adjacent"])).toBe(9); // + adjacent, adjacent_global (x2 outcomes)
+    expect(count([...DEFAULT_INCLUDE])).toBe(7); // tamper, tamper_attempt, delivery, delivery_global, self, self_2, self_global
+    expect(count([...DEFAULT_INCLUDE, "adjacent"])).toBe(10); // + adjacent, adjacent_global (x2 outcomes)
+  });
+
+  test("the Organizations calls of the delivery and self families get the us-east-1 rules delivery_global and self_global", () => {
+    const groups = groupDetections(selectDetections(catalog, { include: [...DEFAULT_INCLUDE], exclude: [] })).filter((g) => g.scope === "global");
+    expect(groups.map((g) => [g.logicalName, g.title, g.detections.map((d) => d.id)])).toEqual([
+      ["delivery_global", "CloudTrail's trusted access to the organization disabled", ["trail-organization-access"]],
+      ["self_global", "trailguard itself changed", ["self-iam", "self-organization-access", "self-organization-accounts", "self-organization-policies"]],
+    ]);
+    for (const g of groups) expect(groupRegions(g, ["eu-west-1", "us-east-1"])).toEqual(["us-east-1"]);
   });
 
   test("a family whose pattern would pass 2,048 characters is split into rules that fit, in catalog order", () => {
@@ -113,7 +135,7 @@ describe("selection", () => {
     expect(groups.map((g) => [g.key, g.logicalName, g.detections.map((d) => d.id)])).toEqual([
       ["self", "self", ["self-eventbridge", "self-lambda", "self-stacksets", "self-queue"]],
       ["self-2", "self_2", ["self-alarm-topic", "self-alarms", "self-logs"]],
-      ["self-global", "self_global", ["self-iam"]],
+      ["self-global", "self_global", ["self-iam", "self-organization-access", "self-organization-accounts", "self-organization-policies"]],
     ]);
     for (const g of groups) expect(JSON.stringify(groupPattern(g, "succeeded")).length).toBeLessThanOrEqual(2048);
   });
@@ -126,5 +148,23 @@ describe("selection", () => {
     expect(groupRegions(global, ["eu-west-1"])).toEqual([]);
     expect(selectionWarnings(groups, ["eu-west-1"])).toEqual([expect.stringContaining("organization-left watch a global service")]);
     expect(selectionWarnings(groups, ["us-east-1"])).toEqual([]);
+  });
+});
+
+describe("alerts on Organizations calls", () => {
+  const groups = groupDetections(selectDetections(buildCatalog(CTX), { include: [...DEFAULT_INCLUDE], exclude: [] }));
+  const summary = (logicalName: string, fixture: string): string => {
+    const g = groups.find((x) => x.logicalName === logicalName)!;
+    const transformer = alertTransformer({ outcome: "succeeded", severity: g.severity, title: g.title, detectionIds: g.detections.map((d) => d.id), resource: g.resource, channel: "C0123ABCDEF" });
+    return JSON.parse(evaluateInputTransformer(transformer, loadFixture(fixture))).text;
+  };
+
+  test("a DisableAWSServiceAccess alert names the service principal whose trusted access was disabled", () => {
+    expect(summary("delivery_global", "catalog/delivery/disable-aws-service-access-cloudtrail")).toBe(
+      "HIGH CloudTrail's trusted access to the organization disabled: DisableAWSServiceAccess on cloudtrail.amazonaws.com in account <MANAGEMENT_ACCT_ID> (us-east-1) by <MANAGEMENT_ACCT_ID>",
+    );
+    expect(summary("self_global", "catalog/self/disable-aws-service-access-stacksets")).toBe(
+      "HIGH trailguard itself changed: DisableAWSServiceAccess on member.org.stacksets.cloudformation.amazonaws.com in account <MANAGEMENT_ACCT_ID> (us-east-1) by <MANAGEMENT_ACCT_ID>",
+    );
   });
 });

@@ -7,8 +7,8 @@
 
 /** CloudTrail calls on a trail that the trail rule delivers to the remediate Lambda. */
 export const TRAIL_EVENTS = ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors"] as const;
-/** CloudTrail Lake calls: alerted and reported; an event data store is not restored. */
-export const EVENT_DATA_STORE_EVENTS = ["StopEventDataStoreIngestion", "DeleteEventDataStore"] as const;
+/** CloudTrail Lake calls: alerted and reported; an event data store is not restored (nor its settings). */
+export const EVENT_DATA_STORE_EVENTS = ["StopEventDataStoreIngestion", "DeleteEventDataStore", "UpdateEventDataStore"] as const;
 export type TrailEventName = (typeof TRAIL_EVENTS)[number] | (typeof EVENT_DATA_STORE_EVENTS)[number];
 
 /** CloudTrail CreateTrail `Name`: 3-128 letters, digits, '.', '_', '-', starting and ending with a letter or digit. */

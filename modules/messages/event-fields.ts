@@ -81,7 +81,7 @@ export const CT = {
   requestTrailName: field("$.detail.requestParameters.trailName", "succeeded"),
   /**
    * Event data store ARN or ID: pattern `^[a-zA-Z0-9._/\-:]+$`, 3-256 (CloudTrail API reference,
-   * StopEventDataStoreIngestion `EventDataStore`).
+   * StopEventDataStoreIngestion `EventDataStore`; DeleteEventDataStore and UpdateEventDataStore take the same shape).
    */
   requestEventDataStore: field("$.detail.requestParameters.eventDataStore", "succeeded"),
   /** Service host name, e.g. cloudtrail.amazonaws.com; the rule's pattern limits it. */
@@ -109,6 +109,13 @@ export const CT = {
   requestFunctionName: field("$.detail.requestParameters.functionName", "succeeded"),
   /** IAM role name: `[\w+=,.@-]+`, up to 64 (IAM API reference, CreateRole `RoleName`); must exist to succeed. */
   requestRoleName: field("$.detail.requestParameters.roleName", "succeeded"),
+  /**
+   * Organizations DisableAWSServiceAccess `ServicePrincipal`: pattern `[\w+=,.@-]*`, 1-128 (botocore
+   * organizations/2016-11-28 service-2.json, shape `ServicePrincipal`; Organizations API reference,
+   * https://docs.aws.amazon.com/organizations/latest/APIReference/API_DisableAWSServiceAccess.html). The
+   * rules that show it also match it against exact service principals.
+   */
+  requestServicePrincipal: field("$.detail.requestParameters.servicePrincipal", "succeeded"),
   /**
    * NOT constrained: SNS DeleteTopic "is idempotent, so deleting a topic that does not exist does not result
    * in an error" (SNS API reference, DeleteTopic), and `TopicArn` has no pattern: a successful call may

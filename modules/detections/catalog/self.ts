@@ -4,9 +4,11 @@ import type { CatalogContext, Detection } from "./types";
 /**
  * trailguard itself: every call that silences or re-points the alert path, on trailguard's own resources,
  * matched by name prefix: its rules, buses and Slack connection, its Lambdas and their invoke settings, its
- * dead-letter queues, its alarm topic and alarms, its Lambdas' log groups, its IAM roles. Whoever wants to
- * go dark quietly turns off the alarm first. These alerts also go to the SNS topic, since the Slack path
- * may be what was cut. (trailguard's own deploys make some of these calls too: expect an alert per changed
+ * dead-letter queues, its alarm topic and alarms, its Lambdas' log groups, its IAM roles; and the
+ * organization settings its member edges and roles depend on (StackSets' trusted access, the accounts'
+ * places in the organization, control policies), which name no trailguard resource. Whoever wants to go
+ * dark quietly turns off the alarm first. These alerts also go to the SNS topic, since the Slack path may
+ * be what was cut. (trailguard's own deploys make some of these calls too: expect an alert per changed
  * resource on `terraform apply`.)
  */
 export function selfDetections(ctx: CatalogContext): Detection[] {
@@ -183,6 +185,56 @@ export function selfDetections(ctx: CatalogContext): Detection[] {
       detail: own("roleName"),
       resource: [CT.requestRoleName],
       why: "A narrowed or deleted role stops the edges forwarding, Slack posting or remediation restoring; a widened one is a backdoor.",
+    },
+    // The organization around trailguard's member edges (Organizations delivers its calls to us-east-1 only).
+    // Their records name accounts, parents and policies by ID, never by a trailguard name: these watch the
+    // whole organization. The IDs are not shown until the template tests know Organizations' patterns.
+    {
+      ...base,
+      id: "self-organization-access",
+      title: "StackSets' trusted access to the organization disabled",
+      scope: "global",
+      service: "organizations",
+      eventNames: ["DisableAWSServiceAccess"],
+      // StackSets' two service principals: the management account's (the Organizations User Guide disables
+      // trusted access with `--service-principal stacksets.cloudformation.amazonaws.com`) and the member
+      // accounts' (Organizations User Guide, "AWS CloudFormation StackSets and AWS Organizations",
+      // https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-cloudformation.html).
+      detail: { requestParameters: { servicePrincipal: ["stacksets.cloudformation.amazonaws.com", "member.org.stacksets.cloudformation.amazonaws.com"] } },
+      resource: [CT.requestServicePrincipal],
+      why: "\"stack sets deployed using the service-linked role's permissions can no longer perform deployments to accounts managed by Organizations\" (Organizations User Guide): new member accounts get no edges, and a removed edge is not put back.",
+    },
+    {
+      ...base,
+      id: "self-organization-accounts",
+      title: "Account moved between organizational units or removed from the organization",
+      scope: "global",
+      service: "organizations",
+      // Every move: a record names only the account's direct parents, and an account in a child of a
+      // targeted OU is targeted too, so no parent ID tells a move out of the targeted OUs from one inside them.
+      eventNames: ["MoveAccount", "RemoveAccountFromOrganization"],
+      resource: [],
+      why: "StackSets' automatic deployment deletes trailguard's edges from an account that leaves the targeted OUs (retainStacksOnAccountRemoval is off); a removed account also leaves the organization trail and the SCPs.",
+    },
+    {
+      ...base,
+      id: "self-organization-policies",
+      title: "Organization policy attached, detached or deleted, or an SCP or RCP changed",
+      scope: "global",
+      service: "organizations",
+      eventNames: ["AttachPolicy", "DetachPolicy", "UpdatePolicy", "DeletePolicy"],
+      // AttachPolicy, DetachPolicy and DeletePolicy record only PolicyId (and TargetId), which every policy
+      // type shares (`p-…`): every one counts. UpdatePolicy's response names the type
+      // (responseElements.policy.policySummary.type): only SCPs and RCPs, which deny; tag, backup and other
+      // management policies do not.
+      detail: {
+        $or: [
+          { eventName: ["AttachPolicy", "DetachPolicy", "DeletePolicy"] },
+          { eventName: ["UpdatePolicy"], responseElements: { policy: { policySummary: { type: ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] } } } },
+        ],
+      },
+      resource: [],
+      why: "An attached or rewritten SCP (or RCP) can deny trailguard's roles what they need to forward, alert or restore; a detached one can drop the guardrail that kept the trail on, or, for FullAWSAccess, every permission.",
     },
   ];
 }

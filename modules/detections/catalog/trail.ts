@@ -25,4 +25,12 @@ export const TRAIL_DETECTIONS: readonly Detection[] = [
   trail({ id: "trail-update", title: "CloudTrail trail changed", eventNames: calls("UpdateTrail"), why: "Can move delivery to another bucket or key, or drop multi-region and global events." }),
   trail({ id: "trail-event-selectors", title: "CloudTrail event selectors changed", eventNames: calls("PutEventSelectors", "PutInsightSelectors"), why: "Can exclude management events while the trail still shows as logging.", stratus: ["cloudtrail-event-selectors"] }),
   trail({ id: "lake-ingestion", title: "CloudTrail Lake ingestion stopped or store deleted", eventNames: calls("StopEventDataStoreIngestion", "DeleteEventDataStore"), why: "Blinds CloudTrail Lake the way StopLogging blinds a trail." }),
+  // UpdateEventDataStore takes AdvancedEventSelectors, RetentionPeriod and TerminationProtectionEnabled
+  // (CloudTrail API reference, UpdateEventDataStore, https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_UpdateEventDataStore.html).
+  trail({
+    id: "lake-update",
+    title: "CloudTrail Lake event data store changed",
+    eventNames: calls("UpdateEventDataStore"),
+    why: "Can narrow the store's advanced event selectors while it still shows as ingesting, shorten its retention, or turn termination protection off ahead of a delete.",
+  }),
 ];
