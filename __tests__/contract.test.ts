@@ -14,7 +14,7 @@ const handled = [...TRAIL_EVENTS, ...EVENT_DATA_STORE_EVENTS];
 test("the trail rule (the remediate Lambda's only trigger) delivers exactly these calls", () => {
   expect(stack.resource.aws_cloudwatch_event_target.tamper_remediate.rule).toBe("${aws_cloudwatch_event_rule.tamper.name}");
   expect([...delivered].sort()).toEqual(
-    ["DeleteEventDataStore", "DeleteTrail", "PutEventSelectors", "PutInsightSelectors", "StopEventDataStoreIngestion", "StopLogging", "UpdateTrail"],
+    ["DeleteEventDataStore", "DeleteTrail", "PutEventSelectors", "PutInsightSelectors", "StopEventDataStoreIngestion", "StopLogging", "UpdateEventDataStore", "UpdateTrail"],
   );
 });
 

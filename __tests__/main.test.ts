@@ -53,12 +53,12 @@ describe("npm start", () => {
     expect(r.code).toBe(0);
     expect(existsSync(join(outdir, "stacks", "trailguard", "cdk.tf.json"))).toBe(true);
     // An edge region: the edge rule, its target, the dead-letter queue and its policy. us-east-1 adds the
-    // global-service edge (IAM) and the hub: 8 rules (tamper, tamper_attempt, delivery, self, self_2,
-    // self_global, report, heartbeat), 12 targets, 42 resources.
+    // global-service edge (IAM, Organizations) and the hub: 9 rules (tamper, tamper_attempt, delivery,
+    // delivery_global, self, self_2, self_global, report, heartbeat), 13 targets, 46 resources.
     expect(r.stdout).toMatch(/^eu-west-1 +1 +1 +4$/m);
-    expect(r.stdout).toMatch(/^us-east-1 +10 +14 +48$/m);
-    expect(r.stdout).toContain("17 regions: 26 rules, 30 targets, 112 regional resources");
-    expect(r.stdout).toContain("total: 120 resources");
+    expect(r.stdout).toMatch(/^us-east-1 +11 +15 +52$/m);
+    expect(r.stdout).toContain("17 regions: 27 rules, 31 targets, 116 regional resources");
+    expect(r.stdout).toContain("total: 124 resources");
     expect(existsSync(join(outdir, "stacks", "trailguard", "assets"))).toBe(true);
   });
 

@@ -48,7 +48,7 @@ describe("edges: every configured region, default bus, only what the hub needs",
     expect(pattern["detail-type"]).toEqual(["AWS API Call via CloudTrail"]);
     expect(pattern.$or.map((c: any) => c.source[0])).toEqual(["aws.cloudformation", "aws.cloudtrail", "aws.events", "aws.kms", "aws.lambda", "aws.logs", "aws.monitoring", "aws.s3", "aws.sns", "aws.sqs"]);
     expect(pattern.$or[1].detail).toEqual({
-      eventName: ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors", "StopEventDataStoreIngestion", "DeleteEventDataStore"],
+      eventName: ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors", "StopEventDataStoreIngestion", "DeleteEventDataStore", "UpdateEventDataStore"],
     });
     expect(edge.event_pattern.length).toBeLessThanOrEqual(2048);
   });
@@ -73,15 +73,23 @@ describe("edges: every configured region, default bus, only what the hub needs",
     );
   });
 
-  test("changes to trailguard's IAM roles (a global service) are forwarded by a second edge rule, in us-east-1 only", () => {
+  test("changes to trailguard's IAM roles and to the organization (global services) are forwarded by a second edge rule, in us-east-1 only", () => {
     expect(stack.locals.global_regions).toEqual(["us-east-1"]);
     expect(res("aws_cloudwatch_event_rule", "edge_global")).toMatchObject({ name: "trailguard-edge-global", for_each: "${toset(local.global_regions)}" });
     expect(JSON.parse(res("aws_cloudwatch_event_rule", "edge_global").event_pattern)).toEqual({
-      source: ["aws.iam"],
       "detail-type": ["AWS API Call via CloudTrail"],
-      detail: {
-        eventName: ["PutRolePolicy", "DeleteRolePolicy", "AttachRolePolicy", "DetachRolePolicy", "UpdateAssumeRolePolicy", "DeleteRole", "PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary"],
-      },
+      $or: [
+        {
+          source: ["aws.iam"],
+          detail: {
+            eventName: ["PutRolePolicy", "DeleteRolePolicy", "AttachRolePolicy", "DetachRolePolicy", "UpdateAssumeRolePolicy", "DeleteRole", "PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary"],
+          },
+        },
+        {
+          source: ["aws.organizations"],
+          detail: { eventName: ["DisableAWSServiceAccess", "MoveAccount", "RemoveAccountFromOrganization", "AttachPolicy", "DetachPolicy", "UpdatePolicy", "DeletePolicy"] },
+        },
+      ],
     });
     expect(res("aws_cloudwatch_event_target", "edge_global_hub").dead_letter_config.arn).toBe("${aws_sqs_queue.dlq[each.key].arn}");
   });
@@ -90,7 +98,7 @@ describe("edges: every configured region, default bus, only what the hub needs",
 describe("hub: the home region only, plain addresses", () => {
   test("every resource that is not an edge or IAM is a single instance in the home region", () => {
     const EDGE_OR_IAM = /^(aws_iam_|aws_cloudwatch_event_rule\.edge|aws_cloudwatch_event_target\.edge|aws_sqs_queue)/;
-    expect(instances(stack).filter(([a]) => !EDGE_OR_IAM.test(a))).toHaveLength(44); // the hub: bus and policy, 8 rules, 12 targets, Slack, Lambdas, topic, key, 9 alarms
+    expect(instances(stack).filter(([a]) => !EDGE_OR_IAM.test(a))).toHaveLength(46); // the hub: bus and policy, 9 rules, 13 targets, Slack, Lambdas, topic, key, 9 alarms
     for (const [address] of instances(stack).filter(([a]) => !EDGE_OR_IAM.test(a))) {
       const [type, name] = address.split(".");
       expect([address, res(type, name).for_each, res(type, name).region]).toEqual([address, undefined, "us-east-1"]);
@@ -112,7 +120,7 @@ describe("hub: the home region only, plain addresses", () => {
     expect(ok).toMatchObject({ name: "trailguard-cloudtrail-tamper", event_bus_name: "${aws_cloudwatch_event_bus.hub.name}" });
     expect(JSON.parse(ok.event_pattern).detail).toEqual({
       eventSource: ["cloudtrail.amazonaws.com"],
-      eventName: ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors", "StopEventDataStoreIngestion", "DeleteEventDataStore"],
+      eventName: ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors", "StopEventDataStoreIngestion", "DeleteEventDataStore", "UpdateEventDataStore"],
       errorCode: [{ exists: false }, ""],
     });
     expect(JSON.parse(res("aws_cloudwatch_event_rule", "tamper_attempt").event_pattern).detail.errorCode).toEqual([{ "anything-but": "" }]);
@@ -166,7 +174,7 @@ describe("hub: the home region only, plain addresses", () => {
   test("notifications.sns sends every detection alert to the topic too", () => {
     const all = synthStack({ ...CHANNEL_CONFIG, notifications: { sns: true } });
     expect(Object.keys(all.resource.aws_cloudwatch_event_target).filter((k) => k.endsWith("_sns")).sort()).toEqual(
-      ["delivery_sns", "self_2_sns", "self_global_sns", "self_sns", "tamper_attempt_sns", "tamper_sns"],
+      ["delivery_global_sns", "delivery_sns", "self_2_sns", "self_global_sns", "self_sns", "tamper_attempt_sns", "tamper_sns"],
     );
   });
 });
@@ -423,6 +431,7 @@ describe("remediation", () => {
         "trailguard-cloudtrail-tamper": ["slack", "remediate"],
         "trailguard-cloudtrail-tamper-attempt": ["slack"],
         "trailguard-delivery": ["slack"],
+        "trailguard-delivery-global": ["slack"],
         "trailguard-self": ["slack", "sns"],
         "trailguard-self-2": ["slack", "sns"],
         "trailguard-self-global": ["slack", "sns"],
@@ -447,6 +456,7 @@ describe("remediation", () => {
       "cloudtrail-tamper": "xxxxxxxxxxxxxxxx slack=xxxxxxxxxxxxxxxx remediate=xxxxxxxxxxxxxxxx",
       "cloudtrail-tamper-attempt": "xxxxxxxxxxxxxxxx slack=xxxxxxxxxxxxxxxx",
       "delivery": "xxxxxxxxxxxxxxxx slack=xxxxxxxxxxxxxxxx",
+      "delivery-global": "xxxxxxxxxxxxxxxx slack=xxxxxxxxxxxxxxxx",
       "self": "xxxxxxxxxxxxxxxx slack=xxxxxxxxxxxxxxxx sns=xxxxxxxxxxxxxxxx",
       "self-2": "xxxxxxxxxxxxxxxx slack=xxxxxxxxxxxxxxxx sns=xxxxxxxxxxxxxxxx",
       "self-global": "xxxxxxxxxxxxxxxx slack=xxxxxxxxxxxxxxxx sns=xxxxxxxxxxxxxxxx",
@@ -507,7 +517,7 @@ describe("remediation", () => {
     expect(off.resource).not.toHaveProperty("aws_lambda_permission");
     expect(Object.keys(off.resource.aws_iam_role).sort()).toEqual(["edge", "eventbridge_slack"]);
     expect(off.resource.aws_iam_role_policy).not.toHaveProperty("heartbeat");
-    expect(Object.keys(off.resource.aws_cloudwatch_event_rule).sort()).toEqual(["delivery", "edge", "edge_global", "self", "self_2", "self_global", "tamper", "tamper_attempt"]);
+    expect(Object.keys(off.resource.aws_cloudwatch_event_rule).sort()).toEqual(["delivery", "delivery_global", "edge", "edge_global", "self", "self_2", "self_global", "tamper", "tamper_attempt"]);
     expect(Object.keys(off.resource.aws_cloudwatch_metric_alarm).sort()).toEqual(["dead_letters", "hub_delivery_delayed", "hub_failed_invocations", "hub_sent_to_dlq"]);
     expect(off.resource.aws_cloudwatch_event_bus_policy.hub.policy).toContain('"AWS" = [aws_iam_role.edge.arn]');
   });
@@ -627,7 +637,7 @@ describe("detection rules", () => {
 
   test("one hub rule per family (and outcome where attempts matter, and where a family's pattern outgrows the quota); edge rules packed to fit", () => {
     expect(Object.keys(rules).sort()).toEqual(
-      ["adjacent", "adjacent_global", "adjacent_global_attempt", "custom_t2_micro", "custom_t2_micro_attempt", "delivery", "edge", "edge_2", "edge_global", "heartbeat", "report", "self", "self_2", "self_global", "tamper", "tamper_attempt"].sort(),
+      ["adjacent", "adjacent_global", "adjacent_global_attempt", "custom_t2_micro", "custom_t2_micro_attempt", "delivery", "delivery_global", "edge", "edge_2", "edge_global", "heartbeat", "report", "self", "self_2", "self_global", "tamper", "tamper_attempt"].sort(),
     );
     expect(rules.delivery).not.toHaveProperty("for_each");
     expect(rules.edge.for_each).toBe("${toset(local.regions)}");
@@ -638,7 +648,7 @@ describe("detection rules", () => {
     expect(rules.edge_global.for_each).toBe("${toset(local.global_regions)}");
     expect(JSON.parse(rules.edge_global.event_pattern).$or.map((c: any) => [c.source[0], c.detail.eventName.length])).toEqual([
       ["aws.iam", 8],
-      ["aws.organizations", 1],
+      ["aws.organizations", 8], // LeaveOrganization (adjacent), and the organization changes of delivery and self
     ]);
     expect(rules.adjacent_global).not.toHaveProperty("for_each");
     expect(JSON.parse(rules.adjacent_global.event_pattern).detail.eventName).toEqual(["LeaveOrganization"]);

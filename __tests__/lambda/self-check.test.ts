@@ -169,16 +169,18 @@ beforeAll(async () => {
 });
 afterAll(() => fake.stop());
 
-const invokeHeartbeat = () =>
-  invokeBundle("heartbeat", { id: "sched-1", account: ACCOUNT, region: "us-east-1", "detail-type": "Scheduled Event" }, {
-    endpoint,
+/** The heartbeat bundle, run once against `at` with this self-check and this scheduled event's extra fields. */
+const heartbeatRun = (at: string, extra: Record<string, unknown> = {}, selfCheck: object = SETTINGS) =>
+  invokeBundle("heartbeat", { id: "sched-1", account: ACCOUNT, region: "us-east-1", "detail-type": "Scheduled Event", ...extra }, {
+    endpoint: at,
     region: "us-east-1",
     env: {
       AWS_MAX_ATTEMPTS: "1",
       TRAILGUARD_SETTINGS: JSON.stringify({ mode: "enforce", recreateDeletedTrails: false, trails: [], slackChannel: "C0123ABCDEF", reportEventBus: "trailguard" }),
-      TRAILGUARD_SELFCHECK: JSON.stringify(SETTINGS),
+      TRAILGUARD_SELFCHECK: JSON.stringify(selfCheck),
     },
   });
+const invokeHeartbeat = () => heartbeatRun(endpoint);
 
 /** The embedded-metric-format line of a run: the count the `self-check` alarm sends to SNS. */
 const metricLine = (run: BundleRun) => run.lines.find((l) => "_aws" in l)!;
@@ -222,19 +224,7 @@ test("heartbeat bundle: the digests the schedule sends are checked against what 
   fake.seen.length = 0;
   // The fake's tamper rule has no pattern ("none") and targets of ARN only: slack's digest matches (computed
   // with terraform console), remediate's was made for another target; neither has a dead-letter queue.
-  const run = await invokeBundle(
-    "heartbeat",
-    { id: "sched-2", account: ACCOUNT, region: "us-east-1", digests: { "cloudtrail-tamper": "none slack=99f937d023f8e499 remediate=0000000000000000" } },
-    {
-      endpoint,
-      region: "us-east-1",
-      env: {
-        AWS_MAX_ATTEMPTS: "1",
-        TRAILGUARD_SETTINGS: JSON.stringify({ mode: "enforce", recreateDeletedTrails: false, trails: [], slackChannel: "C0123ABCDEF", reportEventBus: "trailguard" }),
-        TRAILGUARD_SELFCHECK: JSON.stringify(SETTINGS),
-      },
-    },
-  );
+  const run = await heartbeatRun(endpoint, { digests: { "cloudtrail-tamper": "none slack=99f937d023f8e499 remediate=0000000000000000" } });
   expect(run.outcome).toBe("resolved");
   expect(metricLine(run).problems).toEqual([
     "rule trailguard-cloudtrail-tamper (bus trailguard, us-east-1): target slack sends what it cannot deliver to no dead-letter queue, not to arn:aws:sqs:us-east-1:123456789012:trailguard-dlq",
@@ -273,27 +263,16 @@ describe("heartbeat bundle: the Lambdas and the independent path, over real HTTP
   test("a re-roled remediate Lambda with zero concurrency, a key pending deletion and nobody subscribed are each a problem", async () => {
     broken = false;
     // The heartbeat's settings with no digests of the fake's empty function environment: {} is 44136fa355b3678a (terraform console: substr(sha256(jsonencode({})), 0, 16)).
-    const run = await invokeBundle(
-      "heartbeat",
+    const run = await heartbeatRun(
+      guardEndpoint,
       {
-        id: "sched-3",
-        account: ACCOUNT,
-        region: "us-east-1",
         functions: {
           remediate: { code: "DEPLOYEDcodeSHA256", role: "arn:aws:iam::123456789012:role/trailguard-remediation", env: "0000000000000000", concurrency: 1 },
           heartbeat: { code: "HEARTBEATcodeSHA256", role: "arn:aws:iam::123456789012:role/trailguard-heartbeat", env: "44136fa355b3678a", concurrency: -1 },
         },
         alarmKey: KEY,
       },
-      {
-        endpoint: guardEndpoint,
-        region: "us-east-1",
-        env: {
-          AWS_MAX_ATTEMPTS: "1",
-          TRAILGUARD_SETTINGS: JSON.stringify({ mode: "enforce", recreateDeletedTrails: false, trails: [], slackChannel: "C0123ABCDEF", reportEventBus: "trailguard" }),
-          TRAILGUARD_SELFCHECK: JSON.stringify({ ...SETTINGS, alarmTopic: "trailguard-alarms", expectSubscriber: true }),
-        },
-      },
+      { ...SETTINGS, alarmTopic: "trailguard-alarms", expectSubscriber: true },
     );
     expect(run.outcome).toBe("resolved");
     expect(metricLine(run).problems).toEqual([
