@@ -321,3 +321,173 @@ test("hostile user agents reach the report as data, within Slack's limits", asyn
     expectValidBlockKit(detail.slack);
   }
 });
+
+describe("a call made with trailguard's own remediation role", () => {
+  // The real UpdateTrail record (fixtures/update-trail.json), re-signed by a role session: `issuer` issued it, `session` names it.
+  const UPDATE = loadFixture("update-trail");
+  const ACCOUNT = UPDATE.account; // 0123456789012, the record's (13 digits: AWS's sample)
+  const ARN = UPDATE.detail.requestParameters.name; // arn:aws:cloudtrail:us-west-2:0123456789012:trail/TEST-trail
+  const GOOD = { ...FIXTURE_TRAIL, name: "TEST-trail", homeRegion: "us-west-2" };
+  function updateTrailBy(issuer: string, session: string, issuerAccount = ACCOUNT) {
+    const event = loadFixture("update-trail");
+    event.detail.userIdentity = {
+      type: "AssumedRole",
+      principalId: `AROAEXAMPLEROLEID0001:${session}`,
+      arn: `arn:aws:sts::${issuerAccount}:assumed-role/${issuer}/${session}`,
+      accountId: issuerAccount,
+      accessKeyId: "ASIAEXAMPLEKEY000001",
+      sessionContext: {
+        sessionIssuer: { type: "Role", principalId: "AROAEXAMPLEROLEID0001", arn: `arn:aws:iam::${issuerAccount}:role/${issuer}`, accountId: issuerAccount, userName: issuer },
+        webIdFederationData: {},
+        attributes: { mfaAuthenticated: "false", creationDate: "2020-01-08T20:58:40Z" },
+      },
+    };
+    event.detail.userAgent = "aws-sdk-js/3.0.0";
+    return event;
+  }
+  /** The trail as the check finds it: healthy (nothing to restore), or as the record left it (log file validation off). */
+  function trailIs(state: "compliant" | "drifted") {
+    ct.on(DescribeTrailsCommand).resolves(describedTrail({ Name: "TEST-trail", TrailARN: ARN, HomeRegion: "us-west-2", LogFileValidationEnabled: state === "compliant" }));
+    ct.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+    ct.on(UpdateTrailCommand).resolves({});
+  }
+  const deps = (over: Parameters<typeof testDeps>[0] = {}) => ({ ...testDeps({ trails: [GOOD], ...over }), ownAccount: ACCOUNT });
+  const WARNING = "This call was made with trailguard's remediation role: someone may be using it (role trailguard-remediation, session trailguard-remediate).";
+
+  test("trailguard's own restore (the hub Lambda's session of its role), trail compliant: labelled as trailguard's own restore", async () => {
+    trailIs("compliant");
+    const report = await handleTamperEvent(updateTrailBy("trailguard-remediation", "trailguard-remediate"), deps());
+    expect(ct.commandCalls(UpdateTrailCommand)).toHaveLength(0);
+    expect(report).toMatchObject({
+      result: "compliant",
+      severity: "high",
+      remediationRole: { kind: "own-restore", role: "trailguard-remediation", session: "trailguard-remediate" },
+    });
+    const slack = sentReport().slack;
+    expectValidBlockKit(slack);
+    expect(slack.blocks[0].text).toEqual({
+      type: "plain_text",
+      text: ":robot_face: trailguard's own restore of trail arn:aws:cloudtrail:us-west-2:0123456789012:trail/TEST-trail (session trailguard-remediate)",
+      emoji: true,
+    });
+    expect(slack.blocks[1].text.text).toBe(
+      "UpdateTrail by arn:aws:sts::0123456789012:assumed-role/trailguard-remediation/trailguard-remediate at 2020-01-08T20:58:45Z.\n" +
+        "This call was trailguard's own restore (role trailguard-remediation, session trailguard-remediate); nothing was left to restore.",
+    );
+    expect(slack.text).toMatch(/^trailguard's own restore of trail arn:aws:cloudtrail:us-west-2:0123456789012:trail\/TEST-trail \(session trailguard-remediate\): compliant; not checked: /);
+    expect(JSON.stringify(slack)).not.toContain("someone may be using it");
+  });
+
+  test("the same session and role, trail drifted: restored and reported as usual, with the warning that someone may be using the role", async () => {
+    trailIs("drifted");
+    const report = await handleTamperEvent(updateTrailBy("trailguard-remediation", "trailguard-remediate"), deps());
+    expect(ct.commandCalls(UpdateTrailCommand)[0].args[0].input).toEqual({ Name: ARN, EnableLogFileValidation: true });
+    expect(report).toMatchObject({
+      result: "restored",
+      actions: ["UpdateTrail (log file validation off, expected on)"],
+      remediationRole: { kind: "someone-else", role: "trailguard-remediation", session: "trailguard-remediate" },
+    });
+    const slack = sentReport().slack;
+    expectValidBlockKit(slack);
+    expect(slack.blocks[0].text.text).toBe(":white_check_mark: trailguard restored CloudTrail trail arn:aws:cloudtrail:us-west-2:0123456789012:trail/TEST-trail");
+    expect(slack.blocks[1].text.text).toBe(
+      "UpdateTrail by arn:aws:sts::0123456789012:assumed-role/trailguard-remediation/trailguard-remediate at 2020-01-08T20:58:45Z.\n" +
+        `${WARNING}\n` +
+        "Called:\n• UpdateTrail (log file validation off, expected on)",
+    );
+    expect(slack.text).toBe(
+      "trailguard restored CloudTrail trail arn:aws:cloudtrail:us-west-2:0123456789012:trail/TEST-trail: restored; made with trailguard's remediation role: someone may be using it",
+    );
+    expect(JSON.stringify(slack)).not.toContain("own restore");
+  });
+
+  test("another role's UpdateTrail, trail compliant: the unchanged 'no checked setting drifted' report", async () => {
+    trailIs("compliant");
+    const report = await handleTamperEvent(updateTrailBy("Admin", "alice"), deps());
+    expect(report?.result).toBe("compliant");
+    expect(report).not.toHaveProperty("remediationRole");
+    const slack = sentReport().slack;
+    expect(slack.blocks[0].text.text).toBe(":information_source: No checked setting drifted on trail arn:aws:cloudtrail:us-west-2:0123456789012:trail/TEST-trail");
+    expect(slack.blocks[1].text.text).toBe("UpdateTrail by arn:aws:sts::0123456789012:assumed-role/Admin/alice at 2020-01-08T20:58:45Z.");
+  });
+
+  test("the record's own principal (an IAM user), trail compliant: unchanged", async () => {
+    trailIs("compliant");
+    const report = await handleTamperEvent(UPDATE, deps());
+    expect(report).toMatchObject({ result: "compliant", principal: "arn:aws:iam::0123456789012:user/Alice" });
+    expect(report).not.toHaveProperty("remediationRole");
+    expect(sentReport().slack.blocks[0].text.text).toBe(":information_source: No checked setting drifted on trail arn:aws:cloudtrail:us-west-2:0123456789012:trail/TEST-trail");
+  });
+
+  test.each<[string, string, string]>([
+    ["another role", "Admin", ACCOUNT],
+    ["a role named like the hub's in another account", "trailguard-remediation", "999999999999"],
+    ["a role named like the member role when the deployment has none", "trailguard-member-remediation", ACCOUNT],
+  ])("a session named trailguard-… issued by %s is not labelled trailguard's", async (_label, issuer, issuerAccount) => {
+    trailIs("compliant");
+    const report = await handleTamperEvent(updateTrailBy(issuer, "trailguard-2225a341-4d9c-5063-a44b-d2bf0c0ccf7b", issuerAccount), deps());
+    expect(report?.result).toBe("compliant");
+    expect(report).not.toHaveProperty("remediationRole");
+    expect(sentReport().slack.blocks[0].text.text).toBe(":information_source: No checked setting drifted on trail arn:aws:cloudtrail:us-west-2:0123456789012:trail/TEST-trail");
+  });
+
+  test("the hub role with a session trailguard did not name, trail compliant: no label and no warning (another namePrefix's Lambda is `<prefix>-remediate`)", async () => {
+    trailIs("compliant");
+    const report = await handleTamperEvent(updateTrailBy("acme-remediation", "acme-remediate"), deps({ reportEventBus: "acme" }));
+    expect(report?.result).toBe("compliant");
+    expect(report).not.toHaveProperty("remediationRole");
+  });
+
+  test("the hub role with a session trailguard did not name, trail drifted: the warning", async () => {
+    trailIs("drifted");
+    const report = await handleTamperEvent(updateTrailBy("acme-remediation", "mallory"), deps({ reportEventBus: "acme" }));
+    expect(report).toMatchObject({ result: "restored", remediationRole: { kind: "someone-else", role: "acme-remediation", session: "mallory" } });
+    expect(sentReport().slack.blocks[1].text.text).toContain(
+      "This call was made with trailguard's remediation role: someone may be using it (role acme-remediation, session mallory).",
+    );
+  });
+
+  test("trailguard's session on a trail it does not list (only logging is checked there): the warning, not the label", async () => {
+    trailIs("compliant");
+    const report = await handleTamperEvent(updateTrailBy("trailguard-remediation", "trailguard-remediate"), deps({ trails: [] }));
+    expect(report).toMatchObject({ result: "compliant", remediationRole: { kind: "someone-else" } });
+    expect(sentReport().slack.blocks[0].text.text).toBe(":information_source: No checked setting drifted on trail arn:aws:cloudtrail:us-west-2:0123456789012:trail/TEST-trail");
+  });
+
+  test("trailguard's session in dry run (trailguard makes no call): the warning, not the label", async () => {
+    trailIs("compliant");
+    const report = await handleTamperEvent(updateTrailBy("trailguard-remediation", "trailguard-remediate"), deps({ mode: "dry-run" }));
+    expect(report).toMatchObject({ result: "compliant", remediationRole: { kind: "someone-else" } });
+  });
+
+  test("the warning is sent even inside an incident already reported; trailguard's own restore there is not", async () => {
+    trailIs("compliant");
+    const d = deps();
+    d.incidents.set(ARN, d.now().getTime());
+    await expect(handleTamperEvent(updateTrailBy("trailguard-remediation", "trailguard-remediate"), d)).resolves.toBeUndefined();
+    await expect(handleTamperEvent(updateTrailBy("trailguard-remediation", "trailguard-remediate"), { ...d, settings: { ...d.settings, trails: [] } })).resolves.toMatchObject({
+      remediationRole: { kind: "someone-else" },
+    });
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
+
+  test("the member role in a member account (trailguard only restarts logging there): the warning, naming the event its session claims", async () => {
+    const MEMBER = "111122223333";
+    const memberArn = `arn:aws:cloudtrail:us-west-2:${MEMBER}:trail/TEST-trail`;
+    const event = updateTrailBy("trailguard-member-remediation", "trailguard-2225a341-4d9c-5063-a44b-d2bf0c0ccf7b", MEMBER);
+    event.account = MEMBER;
+    event.detail.recipientAccountId = MEMBER;
+    event.detail.requestParameters.name = memberArn;
+    ct.on(DescribeTrailsCommand).resolves(describedTrail({ Name: "TEST-trail", TrailARN: memberArn, HomeRegion: "us-west-2" }));
+    ct.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+    const base = deps({ memberRoleName: "trailguard-member-remediation" });
+    const report = await handleTamperEvent(event, { ...base, clients: { ...base.clients, inAccount: async () => base.clients } });
+    expect(report).toMatchObject({
+      result: "compliant",
+      remediationRole: { kind: "someone-else", role: "trailguard-member-remediation", session: "trailguard-2225a341-4d9c-5063-a44b-d2bf0c0ccf7b", restoreOf: "2225a341-4d9c-5063-a44b-d2bf0c0ccf7b" },
+    });
+    expect(sentReport().slack.blocks[1].text.text).toContain(
+      "This call was made with trailguard's remediation role: someone may be using it (role trailguard-member-remediation, session trailguard-2225a341-4d9c-5063-a44b-d2bf0c0ccf7b, restoring after EventBridge event 2225a341-4d9c-5063-a44b-d2bf0c0ccf7b).",
+    );
+  });
+});

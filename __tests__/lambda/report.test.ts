@@ -166,3 +166,61 @@ describe("a hostile IAM path in the principal produces no Slack markup", () => {
     expect(p.text).toBe("trailguard could not restore trail org-trail: failed (&lt;@U012345&gt; is not authorized)");
   });
 });
+
+describe("a call made with trailguard's remediation role", () => {
+  const compliant: Report = { ...BASE, result: "compliant", actions: [], blindWindowSeconds: undefined, eventName: "UpdateTrail" };
+  const own = { kind: "own-restore", role: "trailguard-remediation", session: "trailguard-remediate" } as const;
+
+  test("trailguard's own restore of a compliant trail: the robot headline and the line naming role and session", () => {
+    const p = slackPayload({ ...compliant, remediationRole: own }) as any;
+    expectValidBlockKit(p);
+    expect(p.blocks[0].text.text).toBe(":robot_face: trailguard's own restore of trail org-trail (session trailguard-remediate)");
+    expect(p.blocks[1].text.text).toBe(
+      "UpdateTrail by arn:aws:iam::111122223333:user/mallory at 2024-07-31T13:06:24Z.\n" +
+        "This call was trailguard's own restore (role trailguard-remediation, session trailguard-remediate); nothing was left to restore.",
+    );
+    expect(p.text).toBe("trailguard's own restore of trail org-trail (session trailguard-remediate): compliant");
+  });
+
+  test("a member session names the EventBridge event it restored after", () => {
+    const member = { kind: "own-restore", role: "trailguard-member-remediation", session: "trailguard-ev-1", restoreOf: "ev-1" } as const;
+    const p = slackPayload({ ...compliant, remediationRole: member }) as any;
+    expect(p.blocks[1].text.text).toContain("(role trailguard-member-remediation, session trailguard-ev-1, restoring after EventBridge event ev-1)");
+  });
+
+  test("an own-restore label on any result but compliant is shown as the warning, never the label", () => {
+    const p = slackPayload({ ...BASE, remediationRole: own }) as any;
+    expect(p.blocks[0].text.text).toBe(":white_check_mark: trailguard restored CloudTrail trail org-trail");
+    expect(p.blocks[1].text.text).toContain(
+      "This call was made with trailguard's remediation role: someone may be using it (role trailguard-remediation, session trailguard-remediate).",
+    );
+    expect(JSON.stringify(p)).not.toContain("own restore");
+  });
+
+  test("the warning comes before the actions and the reason, so a long reason cannot truncate it away", () => {
+    const p = slackPayload({ ...BASE, result: "failed", reason: "x".repeat(5000), remediationRole: { ...own, kind: "someone-else" } }) as any;
+    expectValidBlockKit(p);
+    expect(p.blocks[1].text.text.split("\n")[1]).toBe(
+      "This call was made with trailguard's remediation role: someone may be using it (role trailguard-remediation, session trailguard-remediate).",
+    );
+    expect(p.text).toMatch(/^trailguard could not restore trail org-trail: failed; made with trailguard's remediation role: someone may be using it \(x+/);
+  });
+
+  test("a long trail ARN and session keep the header within 150 characters", () => {
+    const trail = `arn:aws:cloudtrail:ap-southeast-2:111122223333:trail/${"t".repeat(126)}`;
+    const p = slackPayload({ ...compliant, trail, remediationRole: { ...own, session: `trailguard-${"e".repeat(53)}` } }) as any;
+    expectValidBlockKit(p);
+    expect([...p.blocks[0].text.text]).toHaveLength(150);
+    expect(p.blocks[0].text.text).toMatch(/^:robot_face: trailguard's own restore of trail arn:aws:cloudtrail:ap-southeast-2:111122223333:trail\/t+…$/);
+  });
+
+  test.each(Object.entries(HOSTILE_STRINGS))("a hostile %s as role and session name reaches Slack as data", (_label, hostile) => {
+    for (const kind of ["own-restore", "someone-else"] as const) {
+      const p = slackPayload({ ...compliant, remediationRole: { kind, role: hostile, session: hostile } }, "C0123ABCDEF") as any;
+      expectValidBlockKit(p);
+      for (const t of mrkdwnTexts(p)) expect(t).not.toMatch(/[<>]/);
+      expect(p.blocks[0].text.type).toBe("plain_text");
+      expect(p.blocks[1].text.type).toBe("plain_text");
+    }
+  });
+});

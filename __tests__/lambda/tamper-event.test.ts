@@ -53,3 +53,31 @@ test("parseTrailRef accepts names and trail ARNs only", () => {
   expect(parseTrailRef("ab")).toBeUndefined();
   expect(parseTrailRef("-leading-dash")).toBeUndefined();
 });
+
+describe("the caller's role session", () => {
+  test("a real AssumedRole record whose principalId has no session part names no session", () => {
+    const parsed = parseTamperEvent(loadFixture("stop-logging-assumed-role")); // principalId "tester"
+    expect(parsed.ok && parsed.event.session).toBeUndefined();
+  });
+
+  test("an IAM user names no session", () => {
+    const parsed = parseTamperEvent(loadFixture("update-trail"));
+    expect(parsed.ok && parsed.event.session).toBeUndefined();
+  });
+
+  test("an AssumedRole caller: the issuing role, its account and the session name after the role ID", () => {
+    const event = loadFixture("stop-logging-assumed-role");
+    event.detail.userIdentity.principalId = "AROAEXAMPLEROLEID0001:trailguard-58372106-bb02-566e-9ef1-f4a82a507d7c";
+    event.detail.userIdentity.sessionContext.sessionIssuer.userName = "trailguard-member-remediation";
+    const parsed = parseTamperEvent(event);
+    expect(parsed.ok && parsed.event.session).toEqual({ role: "trailguard-member-remediation", roleAccount: "123456789012", name: "trailguard-58372106-bb02-566e-9ef1-f4a82a507d7c" });
+  });
+
+  test("a session whose type is not AssumedRole is not one, whatever its principalId", () => {
+    const event = loadFixture("stop-logging-assumed-role");
+    event.detail.userIdentity.type = "IAMUser";
+    event.detail.userIdentity.principalId = "AROAEXAMPLEROLEID0001:trailguard-x";
+    const parsed = parseTamperEvent(event);
+    expect(parsed.ok && parsed.event.session).toBeUndefined();
+  });
+});

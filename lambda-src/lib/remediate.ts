@@ -2,9 +2,9 @@ import { awsError, Clients, describeTrail, eventSelectors, execute, sendReport, 
 import { callSignal, Clock, RetryableFailure } from "./budget";
 import type { Logger } from "./log";
 import { describeStep, driftNeedingAHuman, planReconcile, planRecreate, type Step, TrailState, uncheckedSettings } from "./reconcile";
-import type { Report } from "./report";
+import type { RemediationRoleCall, Report } from "./report";
 import type { KnownGoodTrail, RemediationSettings } from "./settings";
-import { parseTamperEvent, TamperEvent, trailArn } from "./tamper-event";
+import { parseTamperEvent, RoleSession, TamperEvent, trailArn } from "./tamper-event";
 
 export interface Deps {
   readonly settings: RemediationSettings;
@@ -94,7 +94,10 @@ async function clientsFor(deps: Deps, account: string, ev: TamperEvent): Promise
   }
 }
 
-async function decide(parent: Deps, ev: TamperEvent): Promise<Outcome> {
+/** An outcome, and whether it is a listed trail's reconcile (the only trails whose settings trailguard restores). */
+type Decision = Outcome & { readonly listed?: true };
+
+async function decide(parent: Deps, ev: TamperEvent): Promise<Decision> {
   const { settings } = parent;
   if (!ev.trail) return { result: "skipped", actions: [], reason: "trailguard does not restore CloudTrail Lake event data stores" };
   if (settings.mode === "off") return { result: "skipped", actions: [], reason: "remediation mode is off" };
@@ -137,10 +140,46 @@ async function decide(parent: Deps, ev: TamperEvent): Promise<Outcome> {
     }
   }
   try {
-    return await reconcileTrail(deps, trail, good);
+    return { ...(await reconcileTrail(deps, trail, good)), listed: true };
   } catch (e) {
     return failed(e, { trailRegion: trail.homeRegion });
   }
+}
+
+/** The session names trailguard gives its own sessions: `trailguard-…` (sessionName in aws.ts), within IAM's charset. */
+const OWN_SESSION = /^trailguard-[\w+=,.@-]{1,53}$/;
+
+/**
+ * Whether the call was made with one of trailguard's remediation roles, and if so whether it was trailguard's
+ * own restore. The roles: the hub's `<namePrefix>-remediation` (the hub bus, reportEventBus, is named
+ * namePrefix), in the Lambda's own account when that is known, and the organization's member role
+ * (settings.memberRoleName, `<namePrefix>-member-remediation`). The role is never excluded from alerting;
+ * this only labels the report.
+ *
+ * trailguard's own restore (the reassuring label) needs all of: its session name (`trailguard-…`), enforce
+ * mode, a listed trail (trailguard changes no other trail's settings) and nothing left to restore. Anything
+ * else the role did warns that someone may be using it, except a compliant trail after a session not named
+ * by trailguard, which stays the plain "no checked setting drifted" report (the hub Lambda's session is its
+ * function name, `<namePrefix>-remediate`, so with another prefix its own restores land there).
+ */
+export function remediationRoleCall(deps: Deps, session: RoleSession | undefined, d: Decision): RemediationRoleCall | undefined {
+  if (!session) return undefined;
+  const { settings, ownAccount } = deps;
+  const hub = session.role === `${settings.reportEventBus}-remediation` && (ownAccount === undefined || session.roleAccount === ownAccount);
+  const member = settings.memberRoleName !== undefined && session.role === settings.memberRoleName;
+  if (!hub && !member) return undefined;
+  const ours = OWN_SESSION.test(session.name);
+  const call = {
+    role: session.role,
+    session: session.name,
+    // Only the member role's sessions are named by trailguard after an event (clientsFor); the hub's is the Lambda's.
+    ...(member && ours ? { restoreOf: session.name.slice("trailguard-".length) } : {}),
+  };
+  if (d.result === "compliant") {
+    if (ours && d.listed && settings.mode === "enforce") return { kind: "own-restore", ...call };
+    if (!ours) return undefined;
+  }
+  return { kind: "someone-else", ...call };
 }
 
 /** How long a report stands for its trail: a second event inside it that finds nothing to do sends none. */
@@ -159,11 +198,14 @@ export async function handleTamperEvent(input: unknown, deps: Deps): Promise<Rep
     deps.log.log("info", "skipped failed call: nothing to undo", { eventId: ev.id, eventName: ev.eventName, errorCode: ev.errorCode });
     return undefined;
   }
-  const outcome = await decide(deps, ev);
+  const { listed, ...outcome } = await decide(deps, ev);
+  const remediationRole = remediationRoleCall(deps, ev.session, { ...outcome, ...(listed ? { listed } : {}) });
   // One incident per trail: its ARN, or its account, region and name (two accounts may both have "default").
   const key = ev.trail ? (ev.trail.arn ?? `${ev.trail.account ?? ev.account}:${ev.trail.region ?? ev.region}:${ev.trail.name}`) : "";
   const previous = deps.incidents.get(key);
-  if (outcome.result === "compliant" && previous !== undefined && deps.now().getTime() - previous < INCIDENT_WINDOW_MS) {
+  // A warning that someone may be using trailguard's role is never folded into an earlier report.
+  const quiet = outcome.result === "compliant" && remediationRole?.kind !== "someone-else";
+  if (quiet && previous !== undefined && deps.now().getTime() - previous < INCIDENT_WINDOW_MS) {
     // One report per trail and incident: a burst of StopLogging calls, or a redelivery, is one incident.
     deps.log.log("info", "trail already reported in this incident; nothing to do, no second report", { trail: key, eventName: ev.eventName });
     return undefined;
@@ -188,6 +230,7 @@ export async function handleTamperEvent(input: unknown, deps: Deps): Promise<Rep
     sourceIp: ev.sourceIp,
     ...outcome,
     blindWindowSeconds: eventWindow ?? outcome.blindWindowSeconds,
+    ...(remediationRole ? { remediationRole } : {}),
   };
   await deliver(deps, report);
   if (key) deps.incidents.set(key, deps.now().getTime());

@@ -42,6 +42,23 @@ export interface Report {
   readonly blindWindowSeconds?: number;
   /** A compliant listed trail: its settings trailguard did not compare (see uncheckedSettings in reconcile.ts). */
   readonly unchecked?: readonly string[];
+  /** The call was made by a session of one of trailguard's own remediation roles (see RemediationRoleCall). */
+  readonly remediationRole?: RemediationRoleCall;
+}
+
+/**
+ * A call made by a session of trailguard's remediation role: the hub's `<prefix>-remediation` or the member
+ * accounts' `<prefix>-member-remediation`. `own-restore`: trailguard's own restore (its session, a listed
+ * trail it restores, found compliant: nothing left to do). `someone-else`: anything else the role did, which
+ * was not trailguard's restore: someone may be using the role. Role and session names are the caller's
+ * ([\w+=,.@-]): shown as plain_text, escaped in mrkdwn.
+ */
+export interface RemediationRoleCall {
+  readonly kind: "own-restore" | "someone-else";
+  readonly role: string;
+  readonly session: string;
+  /** The EventBridge event the restore answered, from a member session's name (`trailguard-<event ID>`). */
+  readonly restoreOf?: string;
 }
 
 /** Slack mrkdwn control characters (api.slack.com, "Formatting text": escaping). */
@@ -68,9 +85,26 @@ const HEADLINE: Record<ResultKind, (r: Report) => string> = {
   failed: (r) => `:x: trailguard could not restore trail ${r.trail}`,
 };
 
+/** A compliant trail after trailguard's own restore: the call that raised the event was trailguard's. */
+const OWN_RESTORE_HEADLINE = (r: Report, session: string) => `:robot_face: trailguard's own restore of trail ${r.trail} (session ${session})`;
+
+/** The warning on a report of a call made with the remediation role that was not trailguard's own restore. */
+export const SOMEONE_ELSE_WARNING = "made with trailguard's remediation role: someone may be using it";
+
+/** The line naming the remediation role's session, when the call was made with it. */
+function roleLine(c: RemediationRoleCall): string {
+  const session = `role ${c.role}, session ${c.session}${c.restoreOf ? `, restoring after EventBridge event ${c.restoreOf}` : ""}`;
+  return c.kind === "own-restore"
+    ? `This call was trailguard's own restore (${session}); nothing was left to restore.`
+    : `This call was ${SOMEONE_ELSE_WARNING} (${session}).`;
+}
+
 /** The Block Kit payload for Slack (chat.postMessage when `channel` is set, else an incoming webhook). */
 export function slackPayload(r: Report, channel?: string): Record<string, unknown> {
-  const headline = truncate(HEADLINE[r.result](r), 150);
+  // Only a compliant trail is labelled trailguard's own restore; any other result warns instead.
+  const role: RemediationRoleCall | undefined =
+    r.remediationRole?.kind === "own-restore" && r.result !== "compliant" ? { ...r.remediationRole, kind: "someone-else" } : r.remediationRole;
+  const headline = truncate(role?.kind === "own-restore" ? OWN_RESTORE_HEADLINE(r, role.session) : HEADLINE[r.result](r), 150);
   // plain_text: the principal (an IAM path may hold any ASCII from `!` to `~`), and the actions and reason,
   // which quote the trail's settings (a key prefix, a KMS key: set by whoever weakened it) and AWS's errors.
   const what =
@@ -79,6 +113,8 @@ export function slackPayload(r: Report, channel?: string): Record<string, unknow
       : `${r.eventName ?? "?"} by ${r.principal ?? "unknown"} at ${r.eventTime ?? "?"}.`;
   const lines = [
     r.severity === "critical" ? `CRITICAL: ${what}` : what,
+    // Second, so a long list of actions or reason cannot truncate it away.
+    role ? roleLine(role) : "",
     r.actions.length > 0 ? `${r.result === "planned" ? "Would call" : "Called"}:\n${r.actions.map((a) => `• ${a}`).join("\n")}` : "",
     r.reason ? `Reason: ${r.reason}` : "",
     r.errorCode ? `AWS error: ${r.errorCode}` : "",
@@ -114,7 +150,8 @@ export function slackPayload(r: Report, channel?: string): Record<string, unknow
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `trailguard ${r.trigger}${r.eventId ? ` · CloudTrail event ${escapeMrkdwn(r.eventId)}` : ""}` }] });
   // The notification (mrkdwn): no principal, user agent or actions in it.
   const notChecked = unchecked.length > 0 ? `; not checked: ${unchecked.join("; ")}` : "";
-  const text = truncate(`${headline.replace(/^:[a-z_]+: /, "")}: ${r.result}${r.reason ? ` (${r.reason})` : ""}${notChecked}`, 3000);
+  const warning = role?.kind === "someone-else" ? `; ${SOMEONE_ELSE_WARNING}` : "";
+  const text = truncate(`${headline.replace(/^:[a-z_]+: /, "")}: ${r.result}${warning}${r.reason ? ` (${r.reason})` : ""}${notChecked}`, 3000);
   return { ...(channel ? { channel } : {}), text: escapeMrkdwn(text), unfurl_links: false, blocks };
 }
 

@@ -15,6 +15,18 @@ export interface TrailRef {
   readonly account?: string;
 }
 
+/**
+ * The session of an AssumedRole caller: the role that issued it (`sessionContext.sessionIssuer`) and the
+ * session's name (`principalId` is `<role ID>:<session name>`). Both are the caller's to choose within
+ * IAM's [\w+=,.@-]: compared, never trusted, and shown as data.
+ */
+export interface RoleSession {
+  readonly role: string;
+  /** The issuing role's account, when the record names it. */
+  readonly roleAccount?: string;
+  readonly name: string;
+}
+
 export interface TamperEvent {
   readonly id: string;
   readonly account: string;
@@ -30,6 +42,8 @@ export interface TamperEvent {
   readonly principal: string;
   readonly sourceIp?: string;
   readonly userAgent?: string;
+  /** Present when `userIdentity.type` is AssumedRole and the record names the issuing role and the session. */
+  readonly session?: RoleSession;
 }
 
 export type Parsed = { readonly ok: true; readonly event: TamperEvent } | { readonly ok: false; readonly reason: string };
@@ -44,6 +58,21 @@ export function parseTrailRef(value: unknown): TrailRef | undefined {
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** The caller's role session, when it is one (userIdentity.type AssumedRole, sessionIssuer.userName, principalId `<id>:<name>`). */
+export function roleSession(identity: Record<string, unknown>): RoleSession | undefined {
+  if (identity.type !== "AssumedRole") return undefined;
+  const context = isObject(identity.sessionContext) ? identity.sessionContext : {};
+  const issuer = isObject(context.sessionIssuer) ? context.sessionIssuer : {};
+  const role = str(issuer.userName);
+  const principalId = str(identity.principalId);
+  const colon = principalId?.indexOf(":") ?? -1;
+  if (!role || !principalId || colon < 0) return undefined;
+  const name = principalId.slice(colon + 1);
+  if (name === "") return undefined;
+  const roleAccount = str(issuer.accountId);
+  return { role, ...(roleAccount ? { roleAccount } : {}), name };
+}
 
 export function parseTamperEvent(input: unknown): Parsed {
   if (!isObject(input)) return { ok: false, reason: "event is not an object" };
@@ -66,6 +95,7 @@ export function parseTamperEvent(input: unknown): Parsed {
     if (!trail) return { ok: false, reason: `malformed trail name in requestParameters` };
   }
   const identity = isObject(detail.userIdentity) ? detail.userIdentity : {};
+  const session = roleSession(identity);
   return {
     ok: true,
     event: {
@@ -80,6 +110,7 @@ export function parseTamperEvent(input: unknown): Parsed {
       principal: str(identity.arn) ?? str(identity.invokedBy) ?? str(identity.principalId) ?? str(identity.type) ?? "unknown",
       sourceIp: str(detail.sourceIPAddress),
       userAgent: str(detail.userAgent),
+      ...(session ? { session } : {}),
     },
   };
 }
