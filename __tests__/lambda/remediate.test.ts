@@ -431,9 +431,16 @@ describe("a call made with trailguard's own remediation role", () => {
     expect(sentReport().slack.blocks[0].text.text).toBe(":information_source: No checked setting drifted on trail arn:aws:cloudtrail:us-west-2:0123456789012:trail/TEST-trail");
   });
 
-  test("the hub role with a session trailguard did not name, trail compliant: no label and no warning (another namePrefix's Lambda is `<prefix>-remediate`)", async () => {
+  test("another namePrefix: the hub Lambda's session is its function name, acme-remediate, and its restore is labelled", async () => {
     trailIs("compliant");
     const report = await handleTamperEvent(updateTrailBy("acme-remediation", "acme-remediate"), deps({ reportEventBus: "acme" }));
+    expect(report?.result).toBe("compliant");
+    expect(report?.remediationRole).toEqual({ kind: "own-restore", role: "acme-remediation", session: "acme-remediate" });
+  });
+
+  test("the hub role with a session named neither like the Lambda nor like trailguard's, trail compliant: no label and no warning", async () => {
+    trailIs("compliant");
+    const report = await handleTamperEvent(updateTrailBy("acme-remediation", "trailguard-0d3c5b8e"), deps({ reportEventBus: "acme" }));
     expect(report?.result).toBe("compliant");
     expect(report).not.toHaveProperty("remediationRole");
   });

@@ -156,11 +156,11 @@ const OWN_SESSION = /^trailguard-[\w+=,.@-]{1,53}$/;
  * (settings.memberRoleName, `<namePrefix>-member-remediation`). The role is never excluded from alerting;
  * this only labels the report.
  *
- * trailguard's own restore (the reassuring label) needs all of: its session name (`trailguard-…`), enforce
+ * trailguard's own restore (the reassuring label) needs all of: its session name (the hub Lambda's function
+ * name, or `trailguard-…` for the member role), enforce
  * mode, a listed trail (trailguard changes no other trail's settings) and nothing left to restore. Anything
  * else the role did warns that someone may be using it, except a compliant trail after a session not named
- * by trailguard, which stays the plain "no checked setting drifted" report (the hub Lambda's session is its
- * function name, `<namePrefix>-remediate`, so with another prefix its own restores land there).
+ * by trailguard, which stays the plain "no checked setting drifted" report.
  */
 export function remediationRoleCall(deps: Deps, session: RoleSession | undefined, d: Decision): RemediationRoleCall | undefined {
   if (!session) return undefined;
@@ -168,7 +168,10 @@ export function remediationRoleCall(deps: Deps, session: RoleSession | undefined
   const hub = session.role === `${settings.reportEventBus}-remediation` && (ownAccount === undefined || session.roleAccount === ownAccount);
   const member = settings.memberRoleName !== undefined && session.role === settings.memberRoleName;
   if (!hub && !member) return undefined;
-  const ours = OWN_SESSION.test(session.name);
+  // The hub Lambda runs as its execution role in a session named after the function (`<namePrefix>-remediate`,
+  // as the `assumed-role/<role>/<function>` ARNs of Lambda's own calls show); the member role's sessions are
+  // named by trailguard (`trailguard-<event id>`, clientsFor).
+  const ours = hub ? session.name === `${settings.reportEventBus}-remediate` : OWN_SESSION.test(session.name);
   const call = {
     role: session.role,
     session: session.name,
