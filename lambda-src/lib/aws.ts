@@ -60,7 +60,8 @@ export function sdkClients(lambdaRegion: string, clock: Clock = unboundedClock):
 }
 
 /** A session name for sts:AssumeRole (2-64 of [\w+=,.@-], AssumeRole API reference): `trailguard-<event ID>`. */
-export const sessionName = (eventId: string) => `trailguard-${eventId.replace(/[^\w+=,.@-]/g, "-")}`.slice(0, 64);
+export const SESSION_PREFIX = "trailguard-";
+export const sessionName = (eventId: string) => `${SESSION_PREFIX}${eventId.replace(/[^\w+=,.@-]/g, "-")}`.slice(0, 64);
 
 /** The trail as DescribeTrails sees it from `region` (shadow trails included), or undefined if absent. */
 export async function describeTrail(c: Clients, region: string, nameOrArn: string): Promise<TrailState | undefined> {

@@ -1,4 +1,4 @@
-import { awsError, Clients, describeTrail, eventSelectors, execute, sendReport, sessionName, trailStatus } from "./aws";
+import { awsError, Clients, describeTrail, eventSelectors, execute, sendReport, SESSION_PREFIX, sessionName, trailStatus } from "./aws";
 import { callSignal, Clock, RetryableFailure } from "./budget";
 import type { Logger } from "./log";
 import { describeStep, driftNeedingAHuman, planReconcile, planRecreate, type Step, TrailState, uncheckedSettings } from "./reconcile";
@@ -146,8 +146,8 @@ async function decide(parent: Deps, ev: TamperEvent): Promise<Decision> {
   }
 }
 
-/** The session names trailguard gives its own sessions: `trailguard-…` (sessionName in aws.ts), within IAM's charset. */
-const OWN_SESSION = /^trailguard-[\w+=,.@-]{1,53}$/;
+/** The session names trailguard gives its own sessions (sessionName in aws.ts), within IAM's charset. */
+const OWN_SESSION = new RegExp(`^${SESSION_PREFIX}[\\w+=,.@-]{1,${64 - SESSION_PREFIX.length}}$`);
 
 /**
  * Whether the call was made with one of trailguard's remediation roles, and if so whether it was trailguard's
@@ -176,7 +176,7 @@ export function remediationRoleCall(deps: Deps, session: RoleSession | undefined
     role: session.role,
     session: session.name,
     // Only the member role's sessions are named by trailguard after an event (clientsFor); the hub's is the Lambda's.
-    ...(member && ours ? { restoreOf: session.name.slice("trailguard-".length) } : {}),
+    ...(member && ours ? { restoreOf: session.name.slice(SESSION_PREFIX.length) } : {}),
   };
   if (d.result === "compliant") {
     if (ours && d.listed && settings.mode === "enforce") return { kind: "own-restore", ...call };
@@ -201,8 +201,9 @@ export async function handleTamperEvent(input: unknown, deps: Deps): Promise<Rep
     deps.log.log("info", "skipped failed call: nothing to undo", { eventId: ev.id, eventName: ev.eventName, errorCode: ev.errorCode });
     return undefined;
   }
-  const { listed, ...outcome } = await decide(deps, ev);
-  const remediationRole = remediationRoleCall(deps, ev.session, { ...outcome, ...(listed ? { listed } : {}) });
+  const decision = await decide(deps, ev);
+  const { listed: _listed, ...outcome } = decision; // eslint-disable-line @typescript-eslint/no-unused-vars
+  const remediationRole = remediationRoleCall(deps, ev.session, decision);
   // One incident per trail: its ARN, or its account, region and name (two accounts may both have "default").
   const key = ev.trail ? (ev.trail.arn ?? `${ev.trail.account ?? ev.account}:${ev.trail.region ?? ev.region}:${ev.trail.name}`) : "";
   const previous = deps.incidents.get(key);

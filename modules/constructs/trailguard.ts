@@ -123,6 +123,17 @@ export class Trailguard extends Construct {
     const bundles = remediate ? (tf?.bundles ?? props.bundles ?? shippedBundles()) : undefined;
     const trailLocals = tf ? new TrailLocals(this, "trails", { trails: tf.trails, homeRegion: tf.homeRegion }) : undefined;
 
+    const home = (this.home = new Home(config.homeRegion));
+    const regions = (this.regions = new Regions(this, tf ? { hcl: tf.regions } : config.regions));
+    this.hub = new HubBus(this, "hub", { home, name: prefix, tags });
+    // The account, read off an ARN this stack creates: no aws_caller_identity data source, so no API call
+    // at plan (and the offline plan in the tests runs the stack as shipped).
+    const account = new TerraformLocal(this, "account_id", Fn.element(Fn.split(":", this.hub.bus.arn), 4));
+    account.overrideLogicalId("account_id");
+    const dlq = (this.deadLetterQueue = new DeadLetterQueue(this, "dlq", { regions, name: `${prefix}-dlq`, namePrefix: prefix, account: account.asString, tags }));
+    const homeDlqArn = home.instanceOf(dlq.queue, "arn");
+    this.alarms = new AlarmTopic(this, "alarms", { home, namePrefix: prefix, account: account.asString, email: tf ? { hcl: tf.alarmEmail } : config.alarms.email, tags });
+
     // Detections: the catalog, filtered to this deployment's resources, selected, grouped into few rules.
     const catalog = buildCatalog(
       {
@@ -131,8 +142,8 @@ export class Trailguard extends Construct {
         trailKeys: trailLocals?.keyFilter ?? [...new Set(config.trails.flatMap((t) => (t.kmsKeyId ? [t.kmsKeyId] : [])))],
         trailLogGroups: trailLocals?.logGroupFilter ?? [...new Set(config.trails.flatMap((t) => (t.cloudWatchLogGroup ? [t.cloudWatchLogGroup] : [])))],
         minRetentionDays: config.delivery.minRetentionDays,
-        // The alarm topic's key (AlarmTopic names it aws_kms_key.alarms), known at apply.
-        alarmKey: { arn: Token.asString(ref("aws_kms_key.alarms.arn")), id: Token.asString(ref("aws_kms_key.alarms.key_id")) },
+        // The alarm topic's key, known at apply: the self-alarm-key detection names it.
+        alarmKey: { arn: this.alarms.key.arn, id: this.alarms.key.keyId },
       },
       // The schema checked each `match` against EventBridge's filter syntax (patternProblems).
       config.rules as readonly CustomRule[],
@@ -144,17 +155,6 @@ export class Trailguard extends Construct {
         : [];
     this.warnings = [...planned.warnings, ...idle];
     this.groups = planned.groups;
-
-    const home = (this.home = new Home(config.homeRegion));
-    const regions = (this.regions = new Regions(this, tf ? { hcl: tf.regions } : config.regions));
-    this.hub = new HubBus(this, "hub", { home, name: prefix, tags });
-    // The account, read off an ARN this stack creates: no aws_caller_identity data source, so no API call
-    // at plan (and the offline plan in the tests runs the stack as shipped).
-    const account = new TerraformLocal(this, "account_id", Fn.element(Fn.split(":", this.hub.bus.arn), 4));
-    account.overrideLogicalId("account_id");
-    const dlq = (this.deadLetterQueue = new DeadLetterQueue(this, "dlq", { regions, name: `${prefix}-dlq`, namePrefix: prefix, account: account.asString, tags }));
-    const homeDlqArn = home.instanceOf(dlq.queue, "arn");
-    this.alarms = new AlarmTopic(this, "alarms", { home, namePrefix: prefix, account: account.asString, email: tf ? { hcl: tf.alarmEmail } : config.alarms.email, tags });
 
     // Edges.
     const forwarded = edgePlan(this.groups.flatMap((g) => g.detections), config.regions);

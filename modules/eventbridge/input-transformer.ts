@@ -51,6 +51,22 @@ export function evaluateInputTransformer(
     const v = resolvePath(event, path);
     if (v !== undefined) values.set(name, v);
   }
+  return fillPlaceholders(transformer, (name, inString) => {
+    if (!values.has(name)) return options.missing === "stays-literal" ? `<${name}>` : "";
+    const v = values.get(name);
+    // Raw text inside quotes (no escaping), a JSON value outside.
+    return inString && typeof v === "string" ? v : JSON.stringify(v);
+  });
+}
+
+/**
+ * The template with each placeholder of a declared input path replaced by `fill(name, inString)`: whether
+ * it sits inside a quoted JSON string decides how EventBridge writes it. Other text is kept as it is.
+ */
+export function fillPlaceholders(
+  transformer: { readonly inputPaths: Readonly<Record<string, string>>; readonly inputTemplate: string },
+  fill: (name: string, inString: boolean) => string,
+): string {
   const template = transformer.inputTemplate;
   let out = "";
   let inString = false;
@@ -70,13 +86,7 @@ export function evaluateInputTransformer(
       const m = /^<([A-Za-z0-9_.-]+)>/.exec(template.slice(i));
       if (m && m[1] in transformer.inputPaths) {
         i += m[0].length - 1;
-        if (values.has(m[1])) {
-          const v = values.get(m[1]);
-          // Raw text inside quotes (no escaping), a JSON value outside.
-          out += inString ? (typeof v === "string" ? v : JSON.stringify(v)) : JSON.stringify(v);
-        } else if (options.missing === "stays-literal") {
-          out += m[0];
-        }
+        out += fill(m[1], inString);
         continue;
       }
     }

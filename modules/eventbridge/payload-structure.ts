@@ -1,3 +1,5 @@
+import { fillPlaceholders } from "./input-transformer";
+
 /**
  * Whether a rendered target payload kept the structure its input template was written with.
  *
@@ -87,27 +89,12 @@ export interface Transformer {
  * a whole JSON value (EventBridge writes those as JSON, of whatever type the event holds: no fixed shape).
  */
 export function benignRender(t: Transformer): string | undefined {
-  let out = "";
-  let inString = false;
-  const template = t.inputTemplate;
-  for (let i = 0; i < template.length; i++) {
-    const c = template[i];
-    if (inString && c === "\\") {
-      out += c + template[i + 1];
-      i++;
-      continue;
-    }
-    if (c === '"') inString = !inString;
-    const m = c === "<" ? /^<([A-Za-z0-9_.-]+)>/.exec(template.slice(i)) : null;
-    if (m && m[1] in t.inputPaths) {
-      if (!inString) return undefined;
-      out += "x";
-      i += m[0].length - 1;
-      continue;
-    }
-    out += c;
-  }
-  return out;
+  let wholeValue = false;
+  const out = fillPlaceholders(t, (_name, inString) => {
+    if (!inString) wholeValue = true;
+    return "x";
+  });
+  return wholeValue ? undefined : out;
 }
 
 /** The top-level `channel` of a JSON text (chat.postMessage posts there), if it has one. */
