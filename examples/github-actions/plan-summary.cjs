@@ -26,6 +26,13 @@ function evaluateInputTransformer(transformer, event, options = {}) {
     const v = resolvePath(event, path);
     if (v !== void 0) values.set(name, v);
   }
+  return fillPlaceholders(transformer, (name, inString) => {
+    if (!values.has(name)) return options.missing === "stays-literal" ? `<${name}>` : "";
+    const v = values.get(name);
+    return inString && typeof v === "string" ? v : JSON.stringify(v);
+  });
+}
+function fillPlaceholders(transformer, fill) {
   const template = transformer.inputTemplate;
   let out = "";
   let inString = false;
@@ -45,12 +52,7 @@ function evaluateInputTransformer(transformer, event, options = {}) {
       const m = /^<([A-Za-z0-9_.-]+)>/.exec(template.slice(i));
       if (m && m[1] in transformer.inputPaths) {
         i += m[0].length - 1;
-        if (values.has(m[1])) {
-          const v = values.get(m[1]);
-          out += inString ? typeof v === "string" ? v : JSON.stringify(v) : JSON.stringify(v);
-        } else if (options.missing === "stays-literal") {
-          out += m[0];
-        }
+        out += fill(m[1], inString);
         continue;
       }
     }
