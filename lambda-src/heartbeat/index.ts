@@ -16,7 +16,7 @@ export const handler = safeHandler(async (event, deps) => {
     const selfCheck = parseSelfCheckSettings(process.env[SELF_CHECK_ENV], e);
     if (selfCheck) {
       const clients: SelfCheckClients = selfCheckClients(deps.clients, deps.clock, region);
-      await runSelfCheck({ clients, log: deps.log, slackChannel: deps.settings.slackChannel }, selfCheck, account, region);
+      await runSelfCheck({ clients, log: deps.log, slackChannel: deps.settings.slackChannel, clock: deps.clock }, selfCheck, account, region);
     }
   }
 });

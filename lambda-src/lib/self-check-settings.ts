@@ -31,6 +31,12 @@ export interface SelfCheckSettings {
   readonly apiDestination: string;
   /** The exact endpoint (chat.postMessage), or the URL prefix of an incoming webhook. */
   readonly endpoint: { readonly equals: string } | { readonly startsWith: string };
+  /**
+   * The Secrets Manager secret (by name, in the home region) holding the Slack bot token: the heartbeat calls
+   * Slack's auth.test with it (slack-probe.ts). Used only when `endpoint` is chat.postMessage: an incoming
+   * webhook's failures are HTTP errors, which EventBridge counts itself. Absent: no probe.
+   */
+  readonly slackProbeSecret?: string;
   /** The dead-letter queue's name, and every region it is in. */
   readonly deadLetterQueue: string;
   readonly regions: readonly string[];
@@ -128,6 +134,7 @@ export function parseSelfCheckSettings(json: string | undefined, event: Record<s
   const alarmKey = event[HEARTBEAT_ALARM_KEY_FIELD];
   if (alarmKey !== undefined && typeof alarmKey !== "string") throw new SelfCheckSettingsError(`the heartbeat event's ${HEARTBEAT_ALARM_KEY_FIELD}: must be a key ARN`);
   if (v.alarmTopic !== undefined && typeof v.alarmTopic !== "string") fail("alarmTopic must be a string");
+  if (v.slackProbeSecret !== undefined && (typeof v.slackProbeSecret !== "string" || v.slackProbeSecret === "")) fail("slackProbeSecret must be a secret name");
   return { ...v, endpoint, ...(digests ? { digests } : {}), ...(functions ? { functions } : {}), ...(alarmKey ? { alarmKey } : {}) } as SelfCheckSettings;
 }
 
@@ -143,6 +150,9 @@ function parseFunctions(raw: unknown, hubBus: string): Record<string, FunctionEx
   }
   return out;
 }
+
+/** The secret to probe Slack with, when the alerts use a bot token (chat.postMessage); undefined for a webhook. */
+export const slackProbeSecretOf = (s: SelfCheckSettings): string | undefined => ("equals" in s.endpoint ? s.slackProbeSecret : undefined);
 
 /** The regions an edge rule is in. */
 export const edgeRegions = (s: SelfCheckSettings, rule: string): readonly string[] => {

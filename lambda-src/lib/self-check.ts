@@ -1,10 +1,12 @@
 import { DescribeApiDestinationCommand, DescribeConnectionCommand, DescribeRuleCommand, ListTargetsByRuleCommand, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { awsError, bounded, clientCache, Clients } from "./aws";
-import { clientOptions, type Clock } from "./budget";
+import { clientOptions, type Clock, unboundedClock } from "./budget";
 import type { Logger } from "./log";
 import { escapeMrkdwn, REPORT_DETAIL_TYPE, REPORT_SOURCE, truncate } from "./report";
-import { edgeRegions, SELF_CHECK_METRIC, type SelfCheckSettings } from "./self-check-settings";
+import { edgeRegions, SELF_CHECK_METRIC, type SelfCheckSettings, slackProbeSecretOf } from "./self-check-settings";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { observeSlackToken, type SlackProbeClients, type SlackTokenObservation, slackTokenProblems } from "./slack-probe";
 import { patternDigest, targetDigest } from "./self-check-digest";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { LambdaClient } from "@aws-sdk/client-lambda";
@@ -22,7 +24,7 @@ import { alarmTopicProblems, type AlarmTopicObservation, functionProblems, type 
 
 
 /** The self-check's clients besides CloudTrail and EventBridge (only the heartbeat bundles them). */
-export interface SelfCheckClients extends Clients, GuardClients {
+export interface SelfCheckClients extends Clients, GuardClients, SlackProbeClients {
   sqs(region: string): SQSClient;
 }
 
@@ -39,6 +41,8 @@ export function selfCheckClients(base: Clients, clock: Clock, home: string): Sel
     lambda: () => once("lambda", () => bounded(new LambdaClient(clientOptions(home)), clock)),
     sns: () => once("sns", () => bounded(new SNSClient(clientOptions(home)), clock)),
     kms: () => once("kms", () => bounded(new KMSClient(clientOptions(home)), clock)),
+    // The probe's secret is in the home region too; the HTTP call to Slack is global fetch (slack-probe.ts).
+    secretsManager: () => once("secretsmanager", () => bounded(new SecretsManagerClient(clientOptions(home)), clock)),
   };
 }
 
@@ -52,6 +56,8 @@ export interface Observations {
   /** The Lambdas, when the heartbeat's event says what they must be. */
   readonly functions?: readonly FunctionObservation[];
   readonly alarmTopic?: AlarmTopicObservation;
+  /** The Slack bot token, as auth.test judged it (bot-token mode only). */
+  readonly slackToken?: SlackTokenObservation;
 }
 
 export interface RuleObservation {
@@ -79,6 +85,8 @@ interface Ctx {
   readonly settings: SelfCheckSettings;
   readonly home: string;
   readonly account: string;
+  /** The invocation's time budget (the Slack probe's HTTP call is not an SDK call, so it is bounded here). */
+  readonly clock?: Clock;
 }
 
 const attempt = async <T>(call: () => Promise<T>): Promise<T | { error: string }> => {
@@ -124,6 +132,8 @@ export async function observe(ctx: Ctx): Promise<Observations> {
   );
   const functions = s.functions ? Promise.all(Object.keys(s.functions).map((name) => observeFunction(clients, name))) : undefined;
   const alarmTopic = s.alarmTopic ? observeAlarmTopic(clients, `arn:aws:sns:${home}:${account}:${s.alarmTopic}`, s.alarmKey) : undefined;
+  const probeSecret = slackProbeSecretOf(s);
+  const slackToken = probeSecret ? observeSlackToken(clients, probeSecret, ctx.clock ?? unboundedClock) : undefined;
   const c = await connection;
   const d = await destination;
   const endpointOk = (endpoint?: string) =>
@@ -135,6 +145,7 @@ export async function observe(ctx: Ctx): Promise<Observations> {
     queues: await queues,
     ...(functions ? { functions: await functions } : {}),
     ...(alarmTopic ? { alarmTopic: await alarmTopic } : {}),
+    ...(slackToken ? { slackToken: await slackToken } : {}),
   };
 }
 
@@ -170,6 +181,7 @@ export function problemsOf(o: Observations, s: SelfCheckSettings, hubBusArn: str
     if (want) problems.push(...functionProblems(f, want));
   }
   if (o.alarmTopic) problems.push(...alarmTopicProblems(o.alarmTopic, s));
+  if (o.slackToken) problems.push(...slackTokenProblems(o.slackToken, s.slackProbeSecret ?? "(none)"));
   return problems;
 }
 
@@ -211,6 +223,8 @@ export interface SelfCheckDeps {
   readonly clients: SelfCheckClients;
   readonly log: Logger;
   readonly slackChannel?: string;
+  /** The invocation's time budget; unbounded when not given. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -233,7 +247,7 @@ export function problemsMetric(stack: string, problems: number, now: Date): Reco
 
 /** Observe, judge, count the problems into the metric, and tell Slack what they are. Returns them. */
 export async function runSelfCheck(deps: SelfCheckDeps, s: SelfCheckSettings, account: string, home: string): Promise<string[]> {
-  const observations = await observe({ clients: deps.clients, settings: s, home, account });
+  const observations = await observe({ clients: deps.clients, settings: s, home, account, clock: deps.clock });
   const problems = problemsOf(observations, s, `arn:aws:events:${home}:${account}:event-bus/${s.hubBus}`);
   const metric = problemsMetric(s.hubBus, problems.length, new Date());
   if (problems.length === 0) {
