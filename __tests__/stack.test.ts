@@ -445,6 +445,7 @@ describe("remediation", () => {
       regions: [...DEFAULT_REGIONS],
       alarmTopic: "trailguard-alarms",
       expectSubscriber: false,
+      slackProbeSecret: "trailguard-slack-probe",
     });
     // By the name after "trailguard-": the pattern's digest, then each target's; Terraform computes each at
     // apply (the preflight stands in 16 characters).

@@ -23,6 +23,8 @@ export { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 export { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 export { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 export { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+export { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+export { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 
 /**
  * The StackSet bindings, loaded on first use: only an organization's hub has StackSets, and the two

@@ -17,7 +17,7 @@ import { HubBus } from "./hub-bus";
 import { Home, Regions } from "./regional";
 import { Remediation } from "./remediation";
 import { Role } from "./role";
-import { SLACK_POST_MESSAGE_URL, SlackDestination, type SlackVariables } from "./slack-destination";
+import { SLACK_POST_MESSAGE_URL, SlackDestination, slackProbeSecretArnLike, slackProbeSecretName, type SlackVariables } from "./slack-destination";
 import { TrailLocals } from "./trail-locals";
 import { OrganizationEdges } from "./organization-edges";
 import { TerraformJson } from "../terraform-json";
@@ -175,7 +175,10 @@ export class Trailguard extends Construct {
     });
 
     // Hub: Slack, detection rules, report rule.
-    this.slack = new SlackDestination(this, "slack", { home, slack: tf?.slack ?? slackConfig, namePrefix: prefix });
+    this.slack = new SlackDestination(this, "slack", { home, slack: tf?.slack ?? slackConfig, namePrefix: prefix, tags });
+    // A bot token is probed by the heartbeat (auth.test); an incoming webhook's failures are HTTP errors,
+    // which EventBridge counts itself (FailedInvocations, InvocationsSentToDlq: alarmed below).
+    const probesToken = tf !== undefined || !slackConfig.incomingWebhook;
     const slackRole = (this.slackRole = new Role(this, "eventbridge_slack", {
       logicalName: "eventbridge_slack",
       name: `${prefix}-eventbridge-slack`,
@@ -261,6 +264,7 @@ export class Trailguard extends Construct {
               regions: new TerraformJson(Token.asString(Fn.jsonencode(regions.list))),
               alarmTopic: `${prefix}-alarms`,
               expectSubscriber: tf ? new TerraformJson(Token.asString(ref(`jsonencode(${tf.alarmEmail} != null)`))) : config.alarms.email !== undefined,
+              slackProbeSecret: probesToken ? slackProbeSecretName(prefix) : undefined,
             }),
           digests: () =>
             selfCheckDigests({ hubBus: prefix, digests: Object.fromEntries([...hubEventRules(), ...this.edges.rules].map((r) => [r.props.ruleName, r.digests()])) }),
@@ -270,6 +274,7 @@ export class Trailguard extends Construct {
             apiDestinationArn: `arn:aws:events:${home.region}:${account.asString}:api-destination/${prefix}-slack/*`,
             queueArn: `arn:aws:sqs:*:${account.asString}:${prefix}-dlq`,
             alarmTopicArn: this.alarms.topic.arn,
+            slackProbeSecretArn: probesToken ? slackProbeSecretArnLike(home.region, account.asString, prefix) : undefined,
           },
           alarmKeyArn: this.alarms.key.arn,
         },
@@ -277,6 +282,8 @@ export class Trailguard extends Construct {
         terraform: tf && trailLocals ? { mode: tf.remediationMode, slackChannel: tf.slack.channel, trails: trailLocals, bundlesAreModuleFiles: true } : undefined,
       });
       this.remediation.invokedBy(tamper);
+      // The first heartbeat after apply finds the token's secret written (else: one false "secret missing").
+      if (this.slack.probe) this.remediation.heartbeat.dependsOn = [...(this.remediation.heartbeat.dependsOn ?? []), this.slack.probe.version.fqn];
       // The report's blocks were built (and escaped) by the Lambda; the target writes the channel itself.
       const report = hubRule("report", "remediation-report", "trailguard: the remediation Lambda's report, posted to Slack", remediationReportPattern(account.asString));
       report.addTarget({ ...toSlack, input: { transformer: slackTemplate(reportTransformer) } });

@@ -102,6 +102,11 @@ export interface SelfCheckPolicyProps {
   /** The alarm topic and its KMS key. */
   readonly alarmTopicArn: string;
   readonly alarmKeyArn: string;
+  /**
+   * The Slack probe's secret (`arn:aws:secretsmanager:<home>:<account>:secret:<prefix>-slack-probe-??????`),
+   * when the alerts use a bot token; none for an incoming webhook.
+   */
+  readonly slackProbeSecretArn?: string;
 }
 
 /**
@@ -121,6 +126,13 @@ export function selfCheckStatements(p: SelfCheckPolicyProps): PolicyStatement[] 
     // read cannot be scoped to the topic's subscriptions.
     { Sid: "ReadAlarmSubscriptions", Effect: "Allow", Action: ["sns:GetSubscriptionAttributes"], Resource: "*" },
     { Sid: "ReadAlarmKey", Effect: "Allow", Action: ["kms:DescribeKey"], Resource: p.alarmKeyArn },
+    // The bot token, to test it with Slack's auth.test: GetSecretValue on the probe's secret only. It is
+    // encrypted with aws/secretsmanager, whose key policy covers the account's callers of Secrets Manager: no
+    // kms:Decrypt here (AWS Secrets Manager User Guide, "Secret encryption and decryption",
+    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
+    ...(p.slackProbeSecretArn
+      ? [{ Sid: "ReadSlackProbeToken", Effect: "Allow" as const, Action: ["secretsmanager:GetSecretValue"], Resource: p.slackProbeSecretArn }]
+      : []),
   ];
 }
 

@@ -28,6 +28,11 @@ export interface SelfCheckProps {
   readonly alarmTopic: string;
   /** Whether the config subscribes an address (in the module, Terraform decides: `jsonencode(var.alarm_email != null)`). */
   readonly expectSubscriber: boolean | TerraformJson;
+  /**
+   * The Slack probe's secret name, when a bot token may be in use (the heartbeat probes only when the endpoint
+   * is chat.postMessage, so the module names it in both modes).
+   */
+  readonly slackProbeSecret?: string;
 }
 
 export interface SelfCheckDigestsProps {
@@ -65,6 +70,7 @@ export function selfCheckSettings(p: SelfCheckProps): SelfCheckSettingsAtSynth {
     regions: p.regions,
     alarmTopic: p.alarmTopic,
     expectSubscriber: p.expectSubscriber,
+    ...(p.slackProbeSecret ? { slackProbeSecret: p.slackProbeSecret } : {}),
   };
 }
 
