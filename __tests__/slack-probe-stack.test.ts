@@ -78,7 +78,7 @@ describe("bot-token deployment (slack.channel)", () => {
       '{"Sid" = "ReadSlackProbeToken", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = "arn:aws:secretsmanager:us-east-1:${local.account_id}:secret:trailguard-slack-probe-??????"}',
     );
     for (const [name, p] of Object.entries<any>(r.aws_iam_role_policy)) if (name !== "heartbeat") expect(p.policy).not.toContain("secretsmanager");
-    expect(r.aws_lambda_function.heartbeat.depends_on).toEqual(["${aws_secretsmanager_secret_version.slack_probe}"]);
+    expect(r.aws_lambda_function.heartbeat.depends_on).toEqual(["aws_secretsmanager_secret_version.slack_probe"]);
   });
 });
 

@@ -254,7 +254,7 @@ describe("the alarm path", () => {
 });
 
 describe("secrets", () => {
-  test("chat.postMessage mode: the bot token is a sensitive variable with no default, used once, as a Bearer header", () => {
+  test("chat.postMessage mode: the bot token is a sensitive variable with no default, used twice: the Bearer header and the heartbeat probe's secret", () => {
     expect(stack.variable.slack_token).toMatchObject({ type: "string", sensitive: true, nullable: false });
     expect(stack.variable.slack_token).not.toHaveProperty("default");
     expect(stack.variable).not.toHaveProperty("slack_webhook_url");
@@ -262,8 +262,9 @@ describe("secrets", () => {
       key: "Authorization",
       value: "Bearer ${var.slack_token}",
     });
+    expect(res("aws_secretsmanager_secret_version", "slack_probe").secret_string).toBe("${var.slack_token}");
     const uses = JSON.stringify(stack).match(/var\.slack_token/g) ?? [];
-    expect(uses).toHaveLength(1);
+    expect(uses).toHaveLength(2);
   });
 
   test("webhook mode: the URL is a sensitive variable checked for https by a precondition, and the connection holds no secret", () => {

@@ -16,4 +16,4 @@ export {
   TerraformVariable,
   Token,
 } from "cdktf";
-export type { IResolvable, ITerraformResource, ListTerraformIterator } from "cdktf";
+export type { IResolvable, ITerraformDependable, ITerraformResource, ListTerraformIterator } from "cdktf";

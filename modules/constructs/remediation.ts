@@ -3,7 +3,7 @@ import type { LambdaName } from "../../lambda-src/handlers";
 import { SETTINGS_ENV } from "../../lambda-src/lib/settings";
 import { REPORT_SOURCE, trailArn } from "../../lambda-src/lib/contract";
 import { CloudwatchLogGroup, IamRole, LambdaFunction, LambdaFunctionEventInvokeConfig, LambdaPermission } from "../aws";
-import { AssetType, Fn, Lazy, ref, TerraformAsset, Token } from "../cdk";
+import { AssetType, Fn, type ITerraformDependable, Lazy, ref, TerraformAsset, Token } from "../cdk";
 import type { TrailguardConfig } from "../config";
 import { lambdaTrustPolicy, policyOf, remediationPolicy, SelfCheckPolicyProps, selfCheckStatements } from "../iam/remediation-role";
 import { memberRemediationRoleName, remediationSettings } from "../remediation/settings";
@@ -40,6 +40,8 @@ export interface RemediationProps {
     readonly alarmKeyArn: string;
     readonly access: Omit<SelfCheckPolicyProps, "functionArns" | "alarmKeyArn">;
   };
+  /** What the heartbeat Lambda is created after (the Slack probe's secret value). */
+  readonly heartbeatAfter?: readonly ITerraformDependable[];
   readonly tags: Readonly<Record<string, string>>;
   /** The generated module's inputs, decided at plan instead of synth. */
   readonly terraform?: RemediationVariables;
@@ -150,7 +152,7 @@ export class Remediation extends Construct {
     const selfCheck = Lazy.stringValue({ produce: () => jsonWithTerraform(props.selfCheck.settings()) });
     this.heartbeat = this.lambda("heartbeat", "trailguard: checks the listed trails and the alert path on a schedule", this.heartbeatRole, {
       [SELF_CHECK_ENV]: selfCheck,
-    });
+    }, props.heartbeatAfter);
     this.heartbeatRule = this.schedule();
   }
 
@@ -168,7 +170,7 @@ export class Remediation extends Construct {
     rule.addTarget({ suffix: "remediate", targetId: "remediate", arn: this.remediate.arn, deadLetterQueueArn: this.props.deadLetterQueueArn });
   }
 
-  private lambda(name: LambdaName, description: string, role: IamRole, extraEnv: Record<string, string> = {}): LambdaFunction {
+  private lambda(name: LambdaName, description: string, role: IamRole, extraEnv: Record<string, string> = {}, after: readonly ITerraformDependable[] = []): LambdaFunction {
     const { home, config, tags } = this.props;
     const prefix = config.namePrefix;
     const logs = new CloudwatchLogGroup(this, `${name}_logs`, {
@@ -202,6 +204,7 @@ export class Remediation extends Construct {
       reservedConcurrentExecutions: name === "remediate" ? (config.remediation.reservedConcurrency ?? undefined) : undefined,
       loggingConfig: { logFormat: "Text", logGroup: logs.name },
       tags: { ...tags },
+      dependsOn: after.length > 0 ? [...after] : undefined,
     });
     fn.overrideLogicalId(name);
     // Asynchronous invocations (EventBridge's): two retries, then the dead-letter queue, which an alarm watches.

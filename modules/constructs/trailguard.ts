@@ -278,12 +278,12 @@ export class Trailguard extends Construct {
           },
           alarmKeyArn: this.alarms.key.arn,
         },
+        // The first heartbeat after apply finds the token's secret written (else: one false "secret missing").
+        heartbeatAfter: this.slack.probe ? [this.slack.probe.version] : [],
         tags,
         terraform: tf && trailLocals ? { mode: tf.remediationMode, slackChannel: tf.slack.channel, trails: trailLocals, bundlesAreModuleFiles: true } : undefined,
       });
       this.remediation.invokedBy(tamper);
-      // The first heartbeat after apply finds the token's secret written (else: one false "secret missing").
-      if (this.slack.probe) this.remediation.heartbeat.dependsOn = [...(this.remediation.heartbeat.dependsOn ?? []), this.slack.probe.version.fqn];
       // The report's blocks were built (and escaped) by the Lambda; the target writes the channel itself.
       const report = hubRule("report", "remediation-report", "trailguard: the remediation Lambda's report, posted to Slack", remediationReportPattern(account.asString));
       report.addTarget({ ...toSlack, input: { transformer: slackTemplate(reportTransformer) } });
