@@ -112,12 +112,28 @@ describe("member edges by StackSets", () => {
     expect(Object.keys(all.Resources)).toEqual(["DeadLetterQueue", "DeadLetterQueuePolicy", "Edge", "Edge2", "EdgeGlobal"]);
   });
 
+  test("the member templates write no partition: every ARN they build says ${AWS::Partition} (GovCloud, China); the hub's come from Terraform", () => {
+    const all = synthStack(ALL_FAMILIES).resource.aws_cloudformation_stack_set;
+    for (const body of [all.member_edges.template_body, all.member_roles.template_body]) {
+      expect(body).not.toContain("arn:aws:");
+      expect(body).toContain("arn:$${AWS::Partition}:");
+    }
+    expect(regional.Resources.DeadLetterQueuePolicy.Properties.PolicyDocument.Statement[0]).toMatchObject({
+      Resource: { "Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:trailguard-dlq" },
+      Condition: { ArnLike: { "aws:SourceArn": [{ "Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/trailguard-*" }] } },
+    });
+  });
+
+  test("the member dead-letter queue goes with its stack (deleted, not retained, on delete and on replacement)", () => {
+    expect(regional.Resources.DeadLetterQueue).toMatchObject({ DeletionPolicy: "Delete", UpdateReplacePolicy: "Delete" });
+  });
+
   test("each member edge forwards to the hub bus in one hop, through the account's edge role, with a dead-letter queue", () => {
     expect(regional.Resources.Edge.Properties.Targets).toEqual([
       {
         Id: "hub",
         Arn: HUB_BUS,
-        RoleArn: { "Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/trailguard-edge" },
+        RoleArn: { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/trailguard-edge" },
         DeadLetterConfig: { Arn: { "Fn::GetAtt": ["DeadLetterQueue", "Arn"] } },
         RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
       },
@@ -159,7 +175,12 @@ describe("member edges by StackSets", () => {
         Action: ["sts:AssumeRole"],
         Condition: {
           StringEquals: { "aws:SourceAccount": { "Fn::Sub": "${AWS::AccountId}" } },
-          ArnLike: { "aws:SourceArn": [{ "Fn::Sub": "arn:aws:events:*:${AWS::AccountId}:rule/trailguard-edge" }, { "Fn::Sub": "arn:aws:events:*:${AWS::AccountId}:rule/trailguard-edge-global" }] },
+          ArnLike: {
+            "aws:SourceArn": [
+              { "Fn::Sub": "arn:${AWS::Partition}:events:*:${AWS::AccountId}:rule/trailguard-edge" },
+              { "Fn::Sub": "arn:${AWS::Partition}:events:*:${AWS::AccountId}:rule/trailguard-edge-global" },
+            ],
+          },
         },
       },
     ]);
@@ -180,7 +201,7 @@ describe("cross-account remediation", () => {
         {
           Sid: "TheHubRemediateLambda",
           Effect: "Allow",
-          Principal: { AWS: "arn:aws:iam::123456789012:root" },
+          Principal: { AWS: { "Fn::Sub": "arn:${AWS::Partition}:iam::123456789012:root" } },
           Action: ["sts:AssumeRole"],
           Condition: { ArnEquals: { "aws:PrincipalArn": HUB_ROLE }, StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
         },
@@ -188,7 +209,7 @@ describe("cross-account remediation", () => {
     });
     expect(role.Policies[0].PolicyDocument.Statement).toEqual([
       { Sid: "FindTrails", Effect: "Allow", Action: ["cloudtrail:DescribeTrails"], Resource: "*" },
-      { Sid: "RestartTrailsOfThisAccount", Effect: "Allow", Action: ["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"], Resource: { "Fn::Sub": "arn:aws:cloudtrail:*:${AWS::AccountId}:trail/*" } },
+      { Sid: "RestartTrailsOfThisAccount", Effect: "Allow", Action: ["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"], Resource: { "Fn::Sub": "arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*" } },
     ]);
   });
 
