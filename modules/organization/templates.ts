@@ -8,6 +8,8 @@
  *   bus", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-bus-to-bus.html), and a dead-letter
  *   queue. A rule may target a bus of another account in another Region, through an IAM role
  *   (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html).
+ *   An alarm on that queue, whose state change an edge rule forwards to the hub bus too
+ *   (detections/member-dead-letters.ts): alarm actions cannot reach the hub's SNS topic in another account.
  * - Global (one region of every account): the edge role, which may only put events on the hub bus.
  *
  * Account IDs are `${AWS::AccountId}` (Fn::Sub): one template serves every account. ARNs the templates write
@@ -20,6 +22,7 @@ import type { PatternObject } from "../detections";
 import { deadLetterQueuePolicy } from "../iam/dead-letter-queue";
 import { edgeRuleArns, eventBridgeTrustPolicy, putEventsPolicy } from "../iam/eventbridge-role";
 import { edgeRuleNames } from "../detections/edge";
+import { memberAlarmRuleName, memberDeadLetterAlarmName, memberDeadLetterPattern } from "../detections/member-dead-letters";
 import { memberRemediationPolicy, memberRemediationTrust } from "../iam/remediation-role";
 import { memberRemediationRoleName } from "../remediation/settings";
 import type { PolicyDocument } from "../iam/policy";
@@ -56,7 +59,7 @@ const logicalId = (base: string, i: number) => `${base}${i === 0 ? "" : i + 1}`;
 
 export function regionalTemplate(p: MemberTemplateProps): Template {
   const names = edgeRuleNames(p.namePrefix, { regional: p.patterns, global: p.globalPatterns });
-  const rules = [
+  const rules: { id: string; name: string; pattern: PatternObject; global: boolean; alarm?: boolean }[] = [
     ...p.patterns.map((pattern, i) => ({ id: logicalId("Edge", i), name: names.regional[i], pattern, global: false })),
     ...p.globalPatterns.map((pattern, i) => ({ id: logicalId("EdgeGlobal", i), name: names.global[i], pattern, global: true })),
   ];
@@ -92,13 +95,35 @@ export function regionalTemplate(p: MemberTemplateProps): Template {
       },
     },
   };
+  // The queue's dead letters, as the hub alarms its own (same metric, statistic, period and threshold; SQS
+  // publishes no data point for an idle queue, so missing data is not breaching). No action: its state
+  // change goes to the hub bus through EdgeAlarm.
+  resources.DeadLetterAlarm = {
+    Type: "AWS::CloudWatch::Alarm",
+    Properties: {
+      AlarmName: memberDeadLetterAlarmName(p.namePrefix),
+      AlarmDescription: `trailguard: events this account's edges forwarded wait in ${p.namePrefix}-dlq: the hub bus did not accept them. Its state changes are forwarded to the hub bus, which alerts.`,
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": ["DeadLetterQueue", "QueueName"] } }],
+      Statistic: "Maximum",
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      TreatMissingData: "notBreaching",
+    },
+  };
+  rules.push({ id: "EdgeAlarm", name: memberAlarmRuleName(p.namePrefix), pattern: memberDeadLetterPattern(p.namePrefix), global: false, alarm: true });
   for (const r of rules) {
     resources[r.id] = {
       Type: "AWS::Events::Rule",
       ...(r.global ? { Condition: "GlobalServicesRegion" } : {}),
       Properties: {
         Name: r.name,
-        Description: `trailguard edge: forwards CloudTrail calls that a detection watches to the hub bus${r.global ? " (global services, us-east-1 only)" : ""}`,
+        Description: r.alarm
+          ? `trailguard edge: forwards the ${memberDeadLetterAlarmName(p.namePrefix)} alarm going into ALARM to the hub bus`
+          : `trailguard edge: forwards CloudTrail calls that a detection watches to the hub bus${r.global ? " (global services, us-east-1 only)" : ""}`,
         EventBusName: "default",
         State: "ENABLED",
         EventPattern: r.pattern,
@@ -134,7 +159,9 @@ export interface GlobalTemplateProps extends Pick<MemberTemplateProps, "namePref
  */
 export function globalTemplate(p: GlobalTemplateProps): Template {
   const names = edgeRuleNames(p.namePrefix, { regional: p.patterns, global: p.globalPatterns });
-  const trust: PolicyDocument = eventBridgeTrustPolicy({ sourceArnLike: edgeRuleArns(MEMBER_ACCOUNT, [...names.regional, ...names.global], MEMBER_PARTITION), account: MEMBER_ACCOUNT });
+  // The dead-letter alarm's forwarding rule too (regionalTemplate): only the member accounts have it.
+  const ruleNames = [...names.regional, ...names.global, memberAlarmRuleName(p.namePrefix)];
+  const trust: PolicyDocument = eventBridgeTrustPolicy({ sourceArnLike: edgeRuleArns(MEMBER_ACCOUNT, ruleNames, MEMBER_PARTITION), account: MEMBER_ACCOUNT });
   return {
     AWSTemplateFormatVersion: "2010-09-09",
     Description: `trailguard: the role a member account's edge rules forward to the hub bus with (${p.namePrefix})`,
