@@ -15,7 +15,8 @@ import type { PatternObject } from "./event-pattern";
  *
  * Who can fake one: PutEvents cannot. "All events that come from AWS services begin with "aws." Customer-
  * generated events can have any value here, as long as it doesn't begin with "aws."" (Amazon EventBridge
- * Events Reference, event structure, `source`), and a PutEvents entry that claims one fails with
+ * User Guide, "AWS service event metadata", `source`,
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html), and a PutEvents entry that claims one fails with
  * `NotAuthorizedForSourceException` (EventBridge API reference, PutEventsResultEntry,
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html). What a
  * member account's administrator can do is drive the real alarm: `SetAlarmState` on `<prefix>-member-dlq`

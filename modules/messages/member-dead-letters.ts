@@ -11,7 +11,12 @@ import { memberDeadLetterAlarmName, MEMBER_DEAD_LETTERS } from "../detections/me
  * reference, https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html).
  */
 
-/** The event's time, ISO 8601 UTC, written by the service that sent it (EventBridge event structure, `time`). */
+/**
+ * The event's time: "The event timestamp, which can be specified by the service originating the event"
+ * (Amazon EventBridge User Guide, "AWS service event metadata",
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html); CloudWatch writes
+ * ISO 8601 UTC (the documented alarm events), and nobody but CloudWatch sends `aws.cloudwatch` events.
+ */
 const EVENT_TIME: EventField = { path: "$.time", safety: "always" };
 
 const queueUrl = text`https://${CT.region}.console.aws.amazon.com/sqs/v3/home?region=${CT.region}#/queues`;
