@@ -1,23 +1,17 @@
-import { CT, type EventField } from "./event-fields";
+import { CT } from "./event-fields";
 import { buildInputTransformer, type InputTransformer, text } from "./input-transformer";
 import { memberDeadLetterAlarmName, MEMBER_DEAD_LETTERS } from "../detections/member-dead-letters";
 
 /**
  * The alert of a member account's dead-letter alarm (detections/member-dead-letters.ts). Only envelope
- * fields EventBridge writes are pasted: `account` (12 digits) and `region` (CT.account, CT.region), and
- * `time` below. The alarm's name is the rule's exact match, so it is written literally; `detail.state.reason`,
+ * fields EventBridge writes are pasted: `account` (12 digits) and `region` (CT.account, CT.region); not
+ * even `time`, which is the sending service's to write and constrained by no page we found. The alarm's
+ * name is the rule's exact match, so it is written literally; `detail.state.reason`,
  * the alarm's description and its metrics are not shown (the reason is CloudWatch's text, but SetAlarmState
  * lets the member account's administrator write any reason: StateReason is free text, CloudWatch API
  * reference, https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html).
  */
 
-/**
- * The event's time: "The event timestamp, which can be specified by the service originating the event"
- * (Amazon EventBridge User Guide, "AWS service event metadata",
- * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html); CloudWatch writes
- * ISO 8601 UTC (the documented alarm events), and nobody but CloudWatch sends `aws.cloudwatch` events.
- */
-const EVENT_TIME: EventField = { path: "$.time", safety: "always" };
 
 const queueUrl = text`https://${CT.region}.console.aws.amazon.com/sqs/v3/home?region=${CT.region}#/queues`;
 
@@ -47,7 +41,6 @@ export function memberDeadLettersTransformer(namePrefix: string, channel?: strin
           fields: [
             { type: "mrkdwn", text: text`*Account*\n${CT.account}` },
             { type: "mrkdwn", text: text`*Region*\n${CT.region}` },
-            { type: "mrkdwn", text: text`*Alarm since (UTC)*\n${EVENT_TIME}` },
             { type: "mrkdwn", text: `*Alarm*\n${alarm}` },
           ],
         },
@@ -61,5 +54,5 @@ export function memberDeadLettersTransformer(namePrefix: string, channel?: strin
 
 /** The same alert as plain text, for the SNS topic. */
 export function memberDeadLettersSnsTransformer(namePrefix: string): InputTransformer {
-  return buildInputTransformer(text`trailguard: ${summary(namePrefix)}. Alarm ${memberDeadLetterAlarmName(namePrefix)} since ${EVENT_TIME} UTC. ${queueUrl}`, "any");
+  return buildInputTransformer(text`trailguard: ${summary(namePrefix)}. Alarm ${memberDeadLetterAlarmName(namePrefix)}. ${queueUrl}`, "any");
 }
