@@ -12,7 +12,6 @@ import { memberDeadLetterAlarmName, MEMBER_DEAD_LETTERS } from "../detections/me
  * reference, https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html).
  */
 
-
 const queueUrl = text`https://${CT.region}.console.aws.amazon.com/sqs/v3/home?region=${CT.region}#/queues`;
 
 function summary(namePrefix: string) {
