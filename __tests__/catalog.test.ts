@@ -25,6 +25,12 @@ const NEAR_MISSES: Record<string, readonly (readonly [string, string])[]> = {
   "catalog/delivery/disable-aws-service-access-cloudtrail.json": [["self-organization-access", "CloudTrail's trusted access, not StackSets'"]],
   "catalog/self/disable-aws-service-access-stacksets.json": [["trail-organization-access", "StackSets' trusted access, not CloudTrail's"]],
   "catalog/self/update-policy-backup-policy.json": [["self-organization-policies", "a backup policy changed, not a service or resource control policy"]],
+  "catalog/delivery/deregister-delegated-administrator-cloudtrail.json": [["self-organization-access", "CloudTrail's delegated administrator, not StackSets'"]],
+  "catalog/self/deregister-delegated-administrator-stacksets.json": [["trail-organization-access", "StackSets' delegated administrator, not CloudTrail's"]],
+  "catalog/delivery/deregister-delegated-administrator-securityhub.json": [
+    ["trail-organization-access", "Security Hub's delegated administrator, not CloudTrail's"],
+    ["self-organization-access", "Security Hub's delegated administrator, not StackSets'"],
+  ],
 };
 const isNearMiss = (file: string, id: string) => (NEAR_MISSES[file] ?? []).some(([missed]) => missed === id);
 
@@ -254,6 +260,24 @@ describe("organization-wide detections", () => {
     ["cloudtrail.amazonaws.com.example", []],
   ])("DisableAWSServiceAccess for %s alerts %j", (principal, ids) => {
     expect(alerting(withPrincipal(principal))).toEqual(ids);
+  });
+
+  const deregister = loadFixture("catalog/delivery/deregister-delegated-administrator-cloudtrail");
+  test.each([
+    ["cloudtrail.amazonaws.com", ["trail-organization-access"]],
+    ["member.org.stacksets.cloudformation.amazonaws.com", ["self-organization-access"]],
+    ["securityhub.amazonaws.com", []],
+    ["cloudtrail.amazonaws.com.example", []],
+  ])("DeregisterDelegatedAdministrator for %s alerts %j", (principal, ids) => {
+    const e = structuredClone(deregister);
+    e.detail.requestParameters.servicePrincipal = principal;
+    expect(alerting(e)).toEqual(ids);
+  });
+
+  test("RegisterDelegatedAdministrator (the same parameters, adding an administrator) alerts nobody", () => {
+    const e = structuredClone(deregister);
+    e.detail.eventName = "RegisterDelegatedAdministrator";
+    expect(alerting(e)).toEqual([]);
   });
 
   const update = loadFixture("catalog/self/update-policy");

@@ -124,7 +124,7 @@ describe("selection", () => {
   test("the Organizations calls of the delivery and self families get the us-east-1 rules delivery_global and self_global", () => {
     const groups = groupDetections(selectDetections(catalog, { include: [...DEFAULT_INCLUDE], exclude: [] })).filter((g) => g.scope === "global");
     expect(groups.map((g) => [g.logicalName, g.title, g.detections.map((d) => d.id)])).toEqual([
-      ["delivery_global", "CloudTrail's trusted access to the organization disabled", ["trail-organization-access"]],
+      ["delivery_global", "CloudTrail's trusted access to the organization disabled, or its delegated administrator removed", ["trail-organization-access"]],
       ["self_global", "trailguard itself changed", ["self-iam", "self-organization-access", "self-organization-accounts", "self-organization-policies"]],
     ]);
     for (const g of groups) expect(groupRegions(g, ["eu-west-1", "us-east-1"])).toEqual(["us-east-1"]);
@@ -161,10 +161,19 @@ describe("alerts on Organizations calls", () => {
 
   test("a DisableAWSServiceAccess alert names the service principal whose trusted access was disabled", () => {
     expect(summary("delivery_global", "catalog/delivery/disable-aws-service-access-cloudtrail")).toBe(
-      "HIGH CloudTrail's trusted access to the organization disabled: DisableAWSServiceAccess on cloudtrail.amazonaws.com in account <MANAGEMENT_ACCT_ID> (us-east-1) by <MANAGEMENT_ACCT_ID>",
+      "HIGH CloudTrail's trusted access to the organization disabled, or its delegated administrator removed: DisableAWSServiceAccess on cloudtrail.amazonaws.com in account <MANAGEMENT_ACCT_ID> (us-east-1) by <MANAGEMENT_ACCT_ID>",
     );
     expect(summary("self_global", "catalog/self/disable-aws-service-access-stacksets")).toBe(
       "HIGH trailguard itself changed: DisableAWSServiceAccess on member.org.stacksets.cloudformation.amazonaws.com in account <MANAGEMENT_ACCT_ID> (us-east-1) by <MANAGEMENT_ACCT_ID>",
+    );
+  });
+
+  test("a DeregisterDelegatedAdministrator alert names the service principal (not the account: the rule's title says what was removed)", () => {
+    expect(summary("delivery_global", "catalog/delivery/deregister-delegated-administrator-cloudtrail")).toBe(
+      "HIGH CloudTrail's trusted access to the organization disabled, or its delegated administrator removed: DeregisterDelegatedAdministrator on cloudtrail.amazonaws.com in account <MANAGEMENT_ACCT_ID> (us-east-1) by <MANAGEMENT_ACCT_ID>",
+    );
+    expect(summary("self_global", "catalog/self/deregister-delegated-administrator-stacksets")).toBe(
+      "HIGH trailguard itself changed: DeregisterDelegatedAdministrator on member.org.stacksets.cloudformation.amazonaws.com in account <MANAGEMENT_ACCT_ID> (us-east-1) by <MANAGEMENT_ACCT_ID>",
     );
   });
 });

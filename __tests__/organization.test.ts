@@ -95,21 +95,39 @@ describe("member edges by StackSets", () => {
     expect(instances.member_edges.depends_on).toEqual(["aws_cloudformation_stack_set_instance.member_roles"]);
   });
 
-  test("a member account and region gets at most 4 CloudFormation resources (default detections), and no Lambda, connection or token", () => {
+  test("a member account and region gets at most 6 CloudFormation resources (default detections), and no Lambda, connection or token", () => {
     expect(Object.entries<any>(regional.Resources).map(([id, r]) => [id, r.Type, r.Condition])).toEqual([
       ["DeadLetterQueue", "AWS::SQS::Queue", undefined],
       ["DeadLetterQueuePolicy", "AWS::SQS::QueuePolicy", undefined],
+      ["DeadLetterAlarm", "AWS::CloudWatch::Alarm", undefined],
       ["Edge", "AWS::Events::Rule", undefined],
       ["EdgeGlobal", "AWS::Events::Rule", "GlobalServicesRegion"],
+      ["EdgeAlarm", "AWS::Events::Rule", undefined],
     ]);
     expect(regional.Conditions).toEqual({ GlobalServicesRegion: { "Fn::Equals": [{ Ref: "AWS::Region" }, "us-east-1"] } });
     expect(Object.entries<any>(global.Resources).map(([id, r]) => [id, r.Type])).toEqual([
       ["EdgeRole", "AWS::IAM::Role"],
       ["MemberRemediationRole", "AWS::IAM::Role"],
     ]);
-    // With the opt-in adjacent family too, the regional pattern needs a second rule: 5 in us-east-1.
+    // With the opt-in adjacent family too, the regional pattern needs a second rule: 7 in us-east-1.
     const all = template(synthStack(ALL_FAMILIES).resource.aws_cloudformation_stack_set.member_edges.template_body);
-    expect(Object.keys(all.Resources)).toEqual(["DeadLetterQueue", "DeadLetterQueuePolicy", "Edge", "Edge2", "EdgeGlobal"]);
+    expect(Object.keys(all.Resources)).toEqual(["DeadLetterQueue", "DeadLetterQueuePolicy", "DeadLetterAlarm", "Edge", "Edge2", "EdgeGlobal", "EdgeAlarm"]);
+  });
+
+  test("the member templates write no partition: every ARN they build says ${AWS::Partition} (GovCloud, China); the hub's come from Terraform", () => {
+    const all = synthStack(ALL_FAMILIES).resource.aws_cloudformation_stack_set;
+    for (const body of [all.member_edges.template_body, all.member_roles.template_body]) {
+      expect(body).not.toContain("arn:aws:");
+      expect(body).toContain("arn:$${AWS::Partition}:");
+    }
+    expect(regional.Resources.DeadLetterQueuePolicy.Properties.PolicyDocument.Statement[0]).toMatchObject({
+      Resource: { "Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:trailguard-dlq" },
+      Condition: { ArnLike: { "aws:SourceArn": [{ "Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/trailguard-*" }] } },
+    });
+  });
+
+  test("the member dead-letter queue goes with its stack (deleted, not retained, on delete and on replacement)", () => {
+    expect(regional.Resources.DeadLetterQueue).toMatchObject({ DeletionPolicy: "Delete", UpdateReplacePolicy: "Delete" });
   });
 
   test("each member edge forwards to the hub bus in one hop, through the account's edge role, with a dead-letter queue", () => {
@@ -117,7 +135,7 @@ describe("member edges by StackSets", () => {
       {
         Id: "hub",
         Arn: HUB_BUS,
-        RoleArn: { "Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/trailguard-edge" },
+        RoleArn: { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/trailguard-edge" },
         DeadLetterConfig: { Arn: { "Fn::GetAtt": ["DeadLetterQueue", "Arn"] } },
         RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
       },
@@ -133,8 +151,11 @@ describe("member edges by StackSets", () => {
   test("on every fixture and its read-only near miss, the member edges forward exactly what the Terraform edges forward (every family on)", () => {
     const all = synthStack(ALL_FAMILIES);
     const rules = Object.values<any>(all.resource.aws_cloudwatch_event_rule).filter((r) => r.event_bus_name === "default" && r.event_pattern);
-    const edges = Object.values<any>(template(all.resource.aws_cloudformation_stack_set.member_edges.template_body).Resources).filter((r) => r.Type === "AWS::Events::Rule");
+    const memberRules = template(all.resource.aws_cloudformation_stack_set.member_edges.template_body).Resources;
+    // EdgeAlarm forwards the member's dead-letter alarm, which the hub account does not have: no CloudTrail call.
+    const edges = Object.entries<any>(memberRules).filter(([id, r]) => r.Type === "AWS::Events::Rule" && id !== "EdgeAlarm").map(([, r]) => r);
     expect([rules.length, edges.length]).toEqual([3, 3]);
+    expect(catalogFixtures().filter(([, e]) => matchesPattern(memberRules.EdgeAlarm.Properties.EventPattern, e))).toEqual([]);
     const terraform = (e: object) => rules.some((r) => matchesPattern(JSON.parse(r.event_pattern), e));
     const member = (e: object) => edges.some((r) => matchesPattern(r.Properties.EventPattern, e));
     const fixtures = catalogFixtures();
@@ -159,7 +180,13 @@ describe("member edges by StackSets", () => {
         Action: ["sts:AssumeRole"],
         Condition: {
           StringEquals: { "aws:SourceAccount": { "Fn::Sub": "${AWS::AccountId}" } },
-          ArnLike: { "aws:SourceArn": [{ "Fn::Sub": "arn:aws:events:*:${AWS::AccountId}:rule/trailguard-edge" }, { "Fn::Sub": "arn:aws:events:*:${AWS::AccountId}:rule/trailguard-edge-global" }] },
+          ArnLike: {
+            "aws:SourceArn": [
+              { "Fn::Sub": "arn:${AWS::Partition}:events:*:${AWS::AccountId}:rule/trailguard-edge" },
+              { "Fn::Sub": "arn:${AWS::Partition}:events:*:${AWS::AccountId}:rule/trailguard-edge-global" },
+              { "Fn::Sub": "arn:${AWS::Partition}:events:*:${AWS::AccountId}:rule/trailguard-edge-alarm" },
+            ],
+          },
         },
       },
     ]);
@@ -180,7 +207,7 @@ describe("cross-account remediation", () => {
         {
           Sid: "TheHubRemediateLambda",
           Effect: "Allow",
-          Principal: { AWS: "arn:aws:iam::123456789012:root" },
+          Principal: { AWS: { "Fn::Sub": "arn:${AWS::Partition}:iam::123456789012:root" } },
           Action: ["sts:AssumeRole"],
           Condition: { ArnEquals: { "aws:PrincipalArn": HUB_ROLE }, StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
         },
@@ -188,7 +215,7 @@ describe("cross-account remediation", () => {
     });
     expect(role.Policies[0].PolicyDocument.Statement).toEqual([
       { Sid: "FindTrails", Effect: "Allow", Action: ["cloudtrail:DescribeTrails"], Resource: "*" },
-      { Sid: "RestartTrailsOfThisAccount", Effect: "Allow", Action: ["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"], Resource: { "Fn::Sub": "arn:aws:cloudtrail:*:${AWS::AccountId}:trail/*" } },
+      { Sid: "RestartTrailsOfThisAccount", Effect: "Allow", Action: ["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"], Resource: { "Fn::Sub": "arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*" } },
     ]);
   });
 

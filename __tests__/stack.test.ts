@@ -87,7 +87,7 @@ describe("edges: every configured region, default bus, only what the hub needs",
         },
         {
           source: ["aws.organizations"],
-          detail: { eventName: ["DisableAWSServiceAccess", "MoveAccount", "RemoveAccountFromOrganization", "AttachPolicy", "DetachPolicy", "UpdatePolicy", "DeletePolicy"] },
+          detail: { eventName: ["DisableAWSServiceAccess", "DeregisterDelegatedAdministrator", "MoveAccount", "RemoveAccountFromOrganization", "AttachPolicy", "DetachPolicy", "UpdatePolicy", "DeletePolicy"] },
         },
       ],
     });
@@ -650,7 +650,7 @@ describe("detection rules", () => {
     expect(rules.edge_global.for_each).toBe("${toset(local.global_regions)}");
     expect(JSON.parse(rules.edge_global.event_pattern).$or.map((c: any) => [c.source[0], c.detail.eventName.length])).toEqual([
       ["aws.iam", 8],
-      ["aws.organizations", 8], // LeaveOrganization (adjacent), and the organization changes of delivery and self
+      ["aws.organizations", 9], // LeaveOrganization (adjacent), and the organization changes of delivery and self
     ]);
     expect(rules.adjacent_global).not.toHaveProperty("for_each");
     expect(JSON.parse(rules.adjacent_global.event_pattern).detail.eventName).toEqual(["LeaveOrganization"]);

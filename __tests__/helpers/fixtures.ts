@@ -31,17 +31,28 @@ export function tamperFixtures(): [string, CloudTrailEvent][] {
   return allFixtures().filter(([, e]) => e.detail.eventSource === "cloudtrail.amazonaws.com");
 }
 
-/** Real records per family (sources in each folder's README.md), plus the fixtures one level up. */
-export function catalogFixtures(): [string, CloudTrailEvent][] {
+function catalogFolderFixtures(): [string, CloudTrailEvent][] {
   const dir = join(FIXTURES_DIR, "catalog");
-  return [
-    ...allFixtures(),
-    ...readdirSync(dir).flatMap((family) =>
-      readdirSync(join(dir, family))
-        .filter((f) => f.endsWith(".json"))
-        .map((f): [string, CloudTrailEvent] => [`catalog/${family}/${f}`, loadFixture(join("catalog", family, f))]),
-    ),
-  ];
+  return readdirSync(dir).flatMap((family) =>
+    readdirSync(join(dir, family))
+      .filter((f) => f.endsWith(".json"))
+      .map((f): [string, CloudTrailEvent] => [`catalog/${family}/${f}`, loadFixture(join("catalog", family, f))]),
+  );
+}
+
+const CLOUDTRAIL_CALL = "AWS API Call via CloudTrail";
+
+/**
+ * Real records per family (sources in each folder's README.md), plus the fixtures one level up: CloudTrail
+ * calls only (catalog/alarms/ holds CloudWatch's own alarm events: alarmFixtures).
+ */
+export function catalogFixtures(): [string, CloudTrailEvent][] {
+  return [...allFixtures(), ...catalogFolderFixtures().filter(([, e]) => e["detail-type"] === CLOUDTRAIL_CALL)];
+}
+
+/** The fixtures that are not CloudTrail calls: CloudWatch "CloudWatch Alarm State Change" events (catalog/alarms/). */
+export function alarmFixtures(): [string, CloudTrailEvent][] {
+  return catalogFolderFixtures().filter(([, e]) => e["detail-type"] !== CLOUDTRAIL_CALL);
 }
 
 /** A failed call: CloudTrail wrote an error code (some successful records carry `errorCode: ""`). */

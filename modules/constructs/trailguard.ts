@@ -4,9 +4,9 @@ import { Fn, type IResolvable, ref, TerraformLocal, Token } from "../cdk";
 import { shippedBundles } from "../lambda-bundles";
 import { parseConfig, type TrailguardConfig, type TrailguardConfigProps } from "../config";
 import { GLOBAL_EVENTS_REGION, KNOWN_REGIONS } from "../config/regions";
-import { buildCatalog, CustomRule, DetectionGroup, edgePlan, groupPattern, plannedGroups, remediationReportPattern } from "../detections";
+import { buildCatalog, CustomRule, DetectionGroup, edgePlan, groupPattern, MEMBER_DEAD_LETTERS, memberDeadLetterAlarmName, memberDeadLetterPattern, plannedGroups, remediationReportPattern } from "../detections";
 import { eventBridgeTrustPolicy, invokeApiDestinationsPolicy } from "../iam/eventbridge-role";
-import { AlertProps, alertTransformer, type InputTransformer, reportTransformer, snsAlertTransformer } from "../messages";
+import { AlertProps, alertTransformer, type InputTransformer, memberDeadLettersSnsTransformer, memberDeadLettersTransformer, reportTransformer, snsAlertTransformer } from "../messages";
 import { checkQuotasAtSynth } from "./quota-check";
 import type { Value } from "../quotas/worst-case";
 import { AlarmTopic } from "./alarm-topic";
@@ -234,7 +234,8 @@ export class Trailguard extends Construct {
     const tamper = (this.tamperRule = tamperRules[0].rule);
 
     let reportRule: EventRule | undefined;
-    const hubEventRules = () => [...this.hubRules.map((r) => r.rule), ...(reportRule ? [reportRule] : [])];
+    const memberRules: EventRule[] = [];
+    const hubEventRules = () => [...this.hubRules.map((r) => r.rule), ...(reportRule ? [reportRule] : []), ...memberRules];
     if (remediate) {
       this.remediation = new Remediation(this, "remediation", {
         home,
@@ -304,6 +305,17 @@ export class Trailguard extends Construct {
         remediation: this.remediation && { hubRoleArn: this.remediation.role.arn, mode: config.remediation.mode as "enforce" | "dry-run" },
         hubAccount: account.asString,
       });
+      // A member account's dead-letter alarm, forwarded by its edge (detections/member-dead-letters.ts): to
+      // Slack and, like the self-alerts and the hub's own dead-letter alarm, to the SNS topic.
+      const deadLetters = hubRule(
+        "member_dead_letters",
+        "member-dead-letters",
+        `trailguard: ${MEMBER_DEAD_LETTERS.title}: ${MEMBER_DEAD_LETTERS.id} (a member account's ${memberDeadLetterAlarmName(prefix)} alarm in ALARM)`,
+        memberDeadLetterPattern(prefix),
+      );
+      deadLetters.addTarget({ ...toSlack, input: { transformer: slackTemplate((channel) => memberDeadLettersTransformer(prefix, channel)) } });
+      deadLetters.addTarget({ suffix: "sns", targetId: "sns", arn: this.alarms.topic.arn, deadLetterQueueArn: homeDlqArn, input: { transformer: memberDeadLettersSnsTransformer(prefix) } });
+      memberRules.push(deadLetters);
     }
     this.hub.restrictWritersTo([edgeRole.role.arn, ...writers], writers, org ? { id: org.id, edgeRoleArnLike: `arn:aws:iam::*:role/${prefix}-edge` } : undefined);
     this.addAlarms(config);

@@ -4,3 +4,4 @@ export * from "./pattern-validation";
 export * from "./catalog";
 export * from "./groups";
 export * from "./edge";
+export * from "./member-dead-letters";

@@ -44,8 +44,13 @@ export function invokeApiDestinationsPolicy(apiDestinationArns: readonly string[
   };
 }
 
-/** The edge rules of `account`, by exact name, in every region: what the edge role trusts. */
-export const edgeRuleArns = (account: string, names: readonly string[]): string[] => names.map((n) => `arn:aws:events:*:${account}:rule/${n}`);
+/**
+ * The edge rules of `account`, by exact name, in every region: what the edge role trusts. `partition` is
+ * `aws` unless given: the member templates pass `${AWS::Partition}` (aws-us-gov, aws-cn), which
+ * CloudFormation fills in ("AWS::Partition", CloudFormation User Guide, pseudo parameters,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html).
+ */
+export const edgeRuleArns = (account: string, names: readonly string[], partition = "aws"): string[] => names.map((n) => `arn:${partition}:events:*:${account}:rule/${n}`);
 
 /** The one permission the edges need: put events on the hub bus, nothing else. */
 export function putEventsPolicy(busArn: string): PolicyDocument {

@@ -169,16 +169,17 @@ export function memberRemediationPolicy(p: MemberRemediationProps): PolicyDocume
  * Only the hub's remediate role, from an account of the organization, may assume the member role. The
  * principal is the hub account and the role is a condition on `aws:PrincipalArn`: a role ARN as Principal
  * is pinned to that role's unique ID, so a re-created hub role would be refused until every member stack
- * was updated (IAM User Guide, "AWS JSON policy elements: Principal", role principals).
+ * was updated (IAM User Guide, "AWS JSON policy elements: Principal", role principals). `partition`: as in
+ * edgeRuleArns (the member templates pass `${AWS::Partition}`).
  */
-export function memberRemediationTrust(hubRoleArn: string, hubAccount: string, orgId: string): PolicyDocument {
+export function memberRemediationTrust(hubRoleArn: string, hubAccount: string, orgId: string, partition = "aws"): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
       {
         Sid: "TheHubRemediateLambda",
         Effect: "Allow",
-        Principal: { AWS: `arn:aws:iam::${hubAccount}:root` },
+        Principal: { AWS: `arn:${partition}:iam::${hubAccount}:root` },
         Action: ["sts:AssumeRole"],
         Condition: { ArnEquals: { "aws:PrincipalArn": hubRoleArn }, StringEquals: { "aws:PrincipalOrgID": orgId } },
       },

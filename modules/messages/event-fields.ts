@@ -110,7 +110,9 @@ export const CT = {
   /** IAM role name: `[\w+=,.@-]+`, up to 64 (IAM API reference, CreateRole `RoleName`); must exist to succeed. */
   requestRoleName: field("$.detail.requestParameters.roleName", "succeeded"),
   /**
-   * Organizations DisableAWSServiceAccess `ServicePrincipal`: pattern `[\w+=,.@-]*`, 1-128 (botocore
+   * Organizations DisableAWSServiceAccess and DeregisterDelegatedAdministrator `ServicePrincipal` (one shape
+   * for both, https://docs.aws.amazon.com/organizations/latest/APIReference/API_DeregisterDelegatedAdministrator.html):
+   * pattern `[\w+=,.@-]*`, 1-128 (botocore
    * organizations/2016-11-28 service-2.json, shape `ServicePrincipal`; Organizations API reference,
    * https://docs.aws.amazon.com/organizations/latest/APIReference/API_DisableAWSServiceAccess.html). The
    * rules that show it also match it against exact service principals.

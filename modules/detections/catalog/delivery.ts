@@ -92,17 +92,22 @@ export function deliveryDetections(ctx: CatalogContext): Detection[] {
     {
       ...base,
       id: "trail-organization-access",
-      title: "CloudTrail's trusted access to the organization disabled",
+      title: "CloudTrail's trusted access to the organization disabled, or its delegated administrator removed",
       // Organizations delivers its calls to us-east-1 only. Not one trail's resource: the organization's
       // setting, which every organization trail depends on, so no trail in the config narrows it.
       scope: "global",
       service: "organizations",
-      eventNames: ["DisableAWSServiceAccess"],
+      // DeregisterDelegatedAdministrator takes the same `ServicePrincipal` (and the `AccountId` removed)
+      // (Organizations API reference,
+      // https://docs.aws.amazon.com/organizations/latest/APIReference/API_DeregisterDelegatedAdministrator.html).
+      // CloudTrail's own DeregisterOrganizationDelegatedAdmin (eventSource cloudtrail.amazonaws.com) is not
+      // watched here: no record shows whether it is also recorded as this Organizations call.
+      eventNames: ["DisableAWSServiceAccess", "DeregisterDelegatedAdministrator"],
       // Only CloudTrail's service principal (Organizations User Guide, "AWS CloudTrail and AWS Organizations",
       // https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-cloudtrail.html).
       detail: { requestParameters: { servicePrincipal: ["cloudtrail.amazonaws.com"] } },
       resource: [CT.requestServicePrincipal],
-      why: "Organization trails stop logging every member account: \"the trails stop functioning for member accounts because CloudTrail can't access the organization\" (Organizations User Guide), though the trails themselves remain.",
+      why: "Organization trails stop logging every member account: \"the trails stop functioning for member accounts because CloudTrail can't access the organization\" (Organizations User Guide), though the trails themselves remain. A removed delegated administrator (often the security account) can no longer manage the organization's trails and event data stores.",
     },
   ];
 }

@@ -192,10 +192,14 @@ export function selfDetections(ctx: CatalogContext): Detection[] {
     {
       ...base,
       id: "self-organization-access",
-      title: "StackSets' trusted access to the organization disabled",
+      title: "StackSets' trusted access to the organization disabled, or its delegated administrator removed",
       scope: "global",
       service: "organizations",
-      eventNames: ["DisableAWSServiceAccess"],
+      // A hub that administers the StackSets as a delegated administrator (callAs DELEGATED_ADMIN) can no
+      // longer update them once deregistered for `member.org.stacksets.cloudformation.amazonaws.com`
+      // (Organizations User Guide, "AWS CloudFormation StackSets and AWS Organizations", below); the call
+      // takes the same ServicePrincipal (Organizations API reference, DeregisterDelegatedAdministrator).
+      eventNames: ["DisableAWSServiceAccess", "DeregisterDelegatedAdministrator"],
       // StackSets' two service principals: the management account's (the Organizations User Guide disables
       // trusted access with `--service-principal stacksets.cloudformation.amazonaws.com`) and the member
       // accounts' (Organizations User Guide, "AWS CloudFormation StackSets and AWS Organizations",
