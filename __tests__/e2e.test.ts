@@ -17,6 +17,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import type { TrailguardConfigInput } from "../modules/config";
 import { DEFAULT_INCLUDE } from "../modules/detections/groups";
+import { evaluateInputTransformer } from "../modules/eventbridge/input-transformer";
 import { structureProblems } from "../modules/eventbridge/payload-structure";
 import { MOTO_ACCOUNT } from "./helpers/e2e/for-moto";
 import { Moto, motoPython } from "./helpers/e2e/moto";
@@ -299,6 +300,41 @@ describeE2e("trailguard against moto (apply, route, remediate, destroy)", () => 
       const { report } = await remediate(await tamperEvent(e, HOME));
       expect({ result: report?.result, actions: report?.actions, logging: await isLogging(LISTED, HOME) }).toEqual({ result: "restored", actions: ["CreateTrail (trail was deleted)", "StartLogging (a re-created trail does not log until started)"], logging: true });
     });
+  });
+
+  describe("self-check: the shipped heartbeat bundle reads back what Terraform applied", () => {
+    test("every rule, target digest, Lambda, queue, topic and key agrees; only Slack (unreachable here) cannot be checked", async () => {
+      // The schedule would fire this; moto runs no schedules. The rule's own target input transformer
+      // (as applied, read back from moto) renders the scheduled event, as EventBridge would.
+      const { Targets } = await client(EventBridgeClient, HOME).send(new ListTargetsByRuleCommand({ Rule: "trailguard-heartbeat" }));
+      const t = Targets!.find((x) => x.Id === "heartbeat")!;
+      const scheduled = {
+        version: "0",
+        id: "e2e-heartbeat",
+        "detail-type": "Scheduled Event",
+        source: "aws.events",
+        account: MOTO_ACCOUNT,
+        time: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+        region: HOME,
+        resources: [`arn:aws:events:${HOME}:${MOTO_ACCOUNT}:rule/trailguard-heartbeat`],
+        detail: {},
+      };
+      const input = JSON.parse(evaluateInputTransformer({ inputPaths: t.InputTransformer!.InputPathsMap ?? {}, inputTemplate: t.InputTransformer!.InputTemplate! }, scheduled));
+      const fn = await client(LambdaClient, HOME).send(new GetFunctionConfigurationCommand({ FunctionName: "trailguard-heartbeat" }));
+      await drain();
+      const run = await invokeBundle("heartbeat", input, {
+        endpoint: moto.endpoint,
+        region: HOME,
+        env: fn.Environment!.Variables!,
+        budgetMs: 120_000,
+        functionArn: `arn:aws:lambda:${HOME}:${MOTO_ACCOUNT}:function:trailguard-heartbeat`,
+      });
+      const result = run.lines.find((l) => /^self-check (passed|found problems)$/.test(l.message));
+      expect({ outcome: run.outcome, problems: (result?.problems ?? []).map((p: string) => p.replace(/: .*$/, ": …")) }).toEqual({
+        outcome: "resolved",
+        problems: ["Slack token could not be checked: …"],
+      });
+    }, 150_000);
   });
 
   test("destroy leaves nothing trailguard created", () => {

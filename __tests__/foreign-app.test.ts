@@ -93,6 +93,6 @@ describe.each([
     const tf = new OfflineTerraform(join(out, "stacks", "security", "cdk.tf.json"));
     tf.ok(["init", "-input=false", "-no-color"]);
     const plan = tf.ok(["plan", "-input=false", "-no-color"], { slack_token: ["xoxb", "0", "foreign-app-test"].join("-") });
-    expect(plan).toContain("Plan: 64 to add, 0 to change, 0 to destroy.");
+    expect(plan).toContain("Plan: 66 to add, 0 to change, 0 to destroy.");
   });
 });

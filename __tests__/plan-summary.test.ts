@@ -58,9 +58,9 @@ describeTf(`plan-summary on plans real terraform made (offline, AWS provider 5.1
   });
 
   test("the default 17-region stack from nothing: totals are terraform's own, nothing to warn about", () => {
-    expect(planLine(fresh.text)).toBe("Plan: 124 to add, 0 to change, 0 to destroy.");
+    expect(planLine(fresh.text)).toBe("Plan: 126 to add, 0 to change, 0 to destroy.");
     const md = planSummary(fresh.json);
-    expect(md).toContain("**Plan: 124 to add, 0 to change, 0 to destroy.**");
+    expect(md).toContain("**Plan: 126 to add, 0 to change, 0 to destroy.**");
     expect(md).toContain(
       "No change destroys, replaces, disables or re-points a rule, target, bus or its policy, Slack connection or destination, Lambda or its permission, IAM role or policy, alarm, topic, key or StackSet.",
     );
@@ -78,9 +78,9 @@ describeTf(`plan-summary on plans real terraform made (offline, AWS provider 5.1
   });
 
   test("against an older state: the destroyed rules and Lambda come first, named with their region", () => {
-    expect(planLine(upgrade.text)).toBe("Plan: 124 to add, 0 to change, 3 to destroy.");
+    expect(planLine(upgrade.text)).toBe("Plan: 126 to add, 0 to change, 3 to destroy.");
     const md = planSummary(upgrade.json);
-    expect(md).toContain("**Plan: 124 to add, 0 to change, 3 to destroy.**");
+    expect(md).toContain("**Plan: 126 to add, 0 to change, 3 to destroy.**");
     const warnings = md.slice(md.indexOf("### ⚠️"), md.indexOf("**Plan:"));
     expect(warnings.trim().split("\n")).toEqual([
       "### ⚠️ 3 changes that can switch alerts off",
@@ -104,7 +104,7 @@ describeTf(`plan-summary on plans real terraform made (offline, AWS provider 5.1
     expect(md).toMatch(/\d+ more changes not shown: the comment would pass 7000 characters/);
     expect(md).toContain("rule destroyed");
     expect(md).toContain("Lambda destroyed");
-    expect(md).toContain("**Plan: 124 to add, 0 to change, 3 to destroy.**");
+    expect(md).toContain("**Plan: 126 to add, 0 to change, 3 to destroy.**");
   });
 
   test("npm run plan-summary prints the same Markdown; bad input gets one line and exit code 2", () => {

@@ -98,7 +98,7 @@ describe("edges: every configured region, default bus, only what the hub needs",
 describe("hub: the home region only, plain addresses", () => {
   test("every resource that is not an edge or IAM is a single instance in the home region", () => {
     const EDGE_OR_IAM = /^(aws_iam_|aws_cloudwatch_event_rule\.edge|aws_cloudwatch_event_target\.edge|aws_sqs_queue)/;
-    expect(instances(stack).filter(([a]) => !EDGE_OR_IAM.test(a))).toHaveLength(46); // the hub: bus and policy, 9 rules, 13 targets, Slack, Lambdas, topic, key, 9 alarms
+    expect(instances(stack).filter(([a]) => !EDGE_OR_IAM.test(a))).toHaveLength(48); // the hub: bus and policy, 9 rules, 13 targets, Slack (and the probe's secret and version), Lambdas, topic, key, 9 alarms
     for (const [address] of instances(stack).filter(([a]) => !EDGE_OR_IAM.test(a))) {
       const [type, name] = address.split(".");
       expect([address, res(type, name).for_each, res(type, name).region]).toEqual([address, undefined, "us-east-1"]);

@@ -112,11 +112,11 @@ describeTf(`the module from plain Terraform: examples/plain-terraform, offline, 
 
   test("2 regions, then 5, with no npm in between: the edges follow var.regions, the hub does not move", () => {
     const two = planned(["us-east-1", "eu-west-1"]);
-    expect(two.plan).toContain("Plan: 65 to add, 0 to change, 0 to destroy.");
+    expect(two.plan).toContain("Plan: 67 to add, 0 to change, 0 to destroy.");
     expect(edgeRegions(two.addresses)).toEqual(["eu-west-1", "us-east-1"]);
     const five = planned(["us-east-1", "eu-west-1", "eu-central-1", "ap-southeast-2", "sa-east-1"]);
     // Each further region: its edge rule and target, its dead-letter queue and the queue's policy.
-    expect(five.plan).toContain("Plan: 77 to add, 0 to change, 0 to destroy.");
+    expect(five.plan).toContain("Plan: 79 to add, 0 to change, 0 to destroy.");
     expect(edgeRegions(five.addresses)).toEqual(["ap-southeast-2", "eu-central-1", "eu-west-1", "sa-east-1", "us-east-1"]);
     expect(five.addresses).toContain("module.trailguard.aws_cloudwatch_event_bus.hub");
     expect(five.addresses.filter((a) => a.includes("aws_lambda_function."))).toEqual(["module.trailguard.aws_lambda_function.heartbeat", "module.trailguard.aws_lambda_function.remediate"]);

@@ -72,7 +72,7 @@ describeTf(`offline terraform on the synthesized stack, AWS provider 5.100.0 mir
     expect(planText).toContain(`Plan: ${expected} to add, 0 to change, 0 to destroy`);
   });
 
-  test("17 regions: 4 resources in an edge region, 6 in us-east-1's edge, under 130 in all (124)", () => {
+  test("17 regions: 4 resources in an edge region, 6 in us-east-1's edge, under 130 in all (126)", () => {
     const addresses: string[] = planJson.resource_changes.map((r: any) => r.address);
     expect(addresses.filter((a) => a.endsWith('["eu-west-1"]'))).toEqual([
       'aws_cloudwatch_event_rule.edge["eu-west-1"]',
@@ -81,7 +81,7 @@ describeTf(`offline terraform on the synthesized stack, AWS provider 5.100.0 mir
       'aws_sqs_queue_policy.dlq["eu-west-1"]',
     ]);
     expect(addresses.filter((a) => a.endsWith('["us-east-1"]'))).toHaveLength(6);
-    expect(addresses.length).toBe(124);
+    expect(addresses.length).toBe(126);
   });
 
   test("the planned target gets the input template and role from the stack", () => {
@@ -206,9 +206,9 @@ describeTf(`offline terraform, 1 and 34 regions${skipped}`, () => {
   const ALL = [...DEFAULT_REGIONS, ...OPT_IN_REGIONS];
 
   test.each([
-    ["1 region", ["us-east-1"], 56 + 4],
-    ["34 regions", ALL, 56 + 4 * 34],
-  ] as const)("%s: the plan passes: 56 once (8 IAM, 46 hub, us-east-1's global edge rule and target), 4 per edge region", (_label, regions, total) => {
+    ["1 region", ["us-east-1"], 58 + 4],
+    ["34 regions", ALL, 58 + 4 * 34],
+  ] as const)("%s: the plan passes: 58 once (8 IAM, 48 hub, us-east-1's global edge rule and target), 4 per edge region", (_label, regions, total) => {
     const tf = new OfflineTerraform(synthToDisk({ ...CHANNEL_CONFIG, regions: [...regions] }, mkdtempSync(join(tmpdir(), "tg-synth-"))));
     tf.ok(["init", "-input=false", "-no-color"]);
     const text = tf.ok(["plan", "-input=false", "-no-color"], { slack_token: TEST_TOKEN });

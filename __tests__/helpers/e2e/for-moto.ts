@@ -70,8 +70,13 @@ export function forMoto(synthesized: Json, o: ForMotoOptions): Json {
         for (const region of list) {
           const copy = JSON.parse(JSON.stringify(body).replace(/each\.(key|value)/g, `\\"${region}\\"`));
           delete copy.for_each;
-          delete copy.region; // "${each.value}": the copy's region is its provider's
-          resources[type][copyName(name, region)] = placed(type, copy, region);
+          // `region = each.value` places the copy in its region; a literal region (a StackSet instance is
+          // created through the home region's API, whatever region it deploys to) stays.
+          const own = typeof copy.region === "string" ? /^(?:\$\{"([a-z0-9-]+)"\}|([a-z0-9-]+))$/.exec(copy.region) : null;
+          if (typeof copy.region === "string" && !own) throw new Error(`${type}.${name}: region ${copy.region} is an expression forMoto cannot place`);
+          const at = own ? (own[1] ?? own[2]) : undefined;
+          delete copy.region;
+          resources[type][copyName(name, region)] = placed(type, copy, at);
         }
       } else {
         resources[type][name] = placed(type, body, typeof body.region === "string" ? body.region : undefined);

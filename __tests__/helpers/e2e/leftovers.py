@@ -45,7 +45,8 @@ def main():
             if meta["KeyState"] != "PendingDeletion" and ours(meta.get("Description", "")):
                 found.append(f"{region} kms key {key['KeyId']} ({meta['KeyState']})")
         cfn = boto3.client("cloudformation", region_name=region, **kw)
-        found += [f"{region} stack set {s['StackSetName']}" for s in cfn.list_stack_sets(Status="ACTIVE")["Summaries"] if ours(s["StackSetName"])]
+        # Filtered here too: moto ignores the Status filter and lists deleted stack sets (as DELETED).
+        found += [f"{region} stack set {s['StackSetName']}" for s in cfn.list_stack_sets(Status="ACTIVE")["Summaries"] if ours(s["StackSetName"]) and s.get("Status") == "ACTIVE"]
     print(json.dumps(found))
 
 
