@@ -57,7 +57,7 @@ describe("npm start", () => {
     // delivery_global, self, self_2, self_global, report, heartbeat), 13 targets, 46 resources.
     expect(r.stdout).toMatch(/^eu-west-1 +1 +1 +4$/m);
     expect(r.stdout).toMatch(/^us-east-1 +11 +15 +54$/m);
-    expect(r.stdout).toContain("17 regions: 27 rules, 31 targets, 116 regional resources");
+    expect(r.stdout).toContain("17 regions: 27 rules, 31 targets, 118 regional resources");
     expect(r.stdout).toContain("total: 126 resources");
     expect(existsSync(join(outdir, "stacks", "trailguard", "assets"))).toBe(true);
   });
