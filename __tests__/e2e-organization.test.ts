@@ -8,21 +8,18 @@
 import { CloudTrailClient, GetTrailStatusCommand, StopLoggingCommand } from "@aws-sdk/client-cloudtrail";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import type { TrailguardConfigInput } from "../modules/config";
 import { MOTO_ACCOUNT } from "./helpers/e2e/for-moto";
-import { Moto, motoPython } from "./helpers/e2e/moto";
+import { Moto } from "./helpers/e2e/moto";
+import { drainObserved, E2E_SLACK_TOKEN, e2eAvailability, MOTO_CREDENTIALS } from "./helpers/e2e/observed";
 import { MotoStack } from "./helpers/e2e/stack";
 import { loadFixture } from "./helpers/fixtures";
 import { invokeBundle } from "./helpers/invoke-bundle";
-import { terraformUnavailable } from "./helpers/offline-terraform";
 
-const REQUIRED = process.env.TRAILGUARD_E2E === "required";
-const python = motoPython();
-const unavailable = "missing" in python ? python.missing : terraformUnavailable();
-if (unavailable && REQUIRED) throw new Error(`TRAILGUARD_E2E=required, but the e2e suite cannot run: ${unavailable}`);
+const { python, unavailable } = e2eAvailability();
 
 const HOME = "us-east-1";
 const MEMBER = "111122223333";
@@ -50,13 +47,12 @@ describeE2e("an organization against moto: StackSets, a member's edge, remediati
   let moto: Moto;
   let stack: MotoStack;
   const times: Record<string, number> = {};
-  const hub = { accessKeyId: "moto-test-key", secretAccessKey: "moto-test-secret" };
   let member: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
-  const client = <T>(C: new (c: object) => T, region: string, credentials: object = hub): T => new C({ region, endpoint: moto.endpoint, credentials, maxAttempts: 1 });
+  const client = <T>(C: new (c: object) => T, region: string, credentials: object = MOTO_CREDENTIALS): T => new C({ region, endpoint: moto.endpoint, credentials, maxAttempts: 1 });
 
   beforeAll(async () => {
-    moto = await Moto.start({ python: (python as { python: string }).python });
-    stack = new MotoStack(CONFIG, { endpoint: moto.endpoint, secrets: { slack_token: "xoxb-e2e-not-a-real-token" } });
+    moto = await Moto.start({ python: python! });
+    stack = new MotoStack(CONFIG, { endpoint: moto.endpoint, secrets: { slack_token: E2E_SLACK_TOKEN } });
     times.init = stack.ok(["init", "-input=false"], 120_000).seconds;
     times.apply = stack.ok(["apply", "-auto-approve", "-input=false", "-parallelism=30"], 300_000).seconds;
   }, 480_000);
@@ -87,25 +83,12 @@ describeE2e("an organization against moto: StackSets, a member's edge, remediati
 
   describe("a member account, its StackSet stacks deployed with CloudFormation", () => {
     beforeAll(() => {
-      const r = spawnSync((python as { python: string }).python, [join(__dirname, "helpers", "e2e", "member_stacks.py"), moto.endpoint, MEMBER, "trailguard", HOME, HOME, "eu-west-1"], { encoding: "utf8", timeout: 90_000 });
+      const r = spawnSync(python!, [join(__dirname, "helpers", "e2e", "member_stacks.py"), moto.endpoint, MEMBER, "trailguard", HOME, HOME, "eu-west-1"], { encoding: "utf8", timeout: 90_000 });
       if (r.status !== 0) throw new Error(`member_stacks.py: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" | ")}`);
       member = JSON.parse(r.stdout);
     }, 120_000);
 
-    async function drain(): Promise<{ key: string; input: string }[]> {
-      const sqs = client(SQSClient, HOME);
-      const url = (await sqs.send(new GetQueueUrlCommand({ QueueName: "trailguard-e2e-observed" }))).QueueUrl!;
-      const got: { key: string; input: string }[] = [];
-      for (;;) {
-        const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-        if (!r.Messages?.length) return got.sort((a, b) => a.key.localeCompare(b.key));
-        for (const m of r.Messages) {
-          const b = JSON.parse(m.Body!);
-          got.push({ key: `${b.rule}:${b.targetId}`, input: b.input });
-          await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle! }));
-        }
-      }
-    }
+    const drain = () => drainObserved(client(SQSClient, HOME));
 
     test("a StopLogging in the member's eu-west-1 reaches the hub as the member's, and the hub's Lambda restarts it through the member role", async () => {
       const ct = client(CloudTrailClient, "eu-west-1", member);
@@ -136,7 +119,7 @@ describeE2e("an organization against moto: StackSets, a member's edge, remediati
 
   test("destroy leaves nothing trailguard created in the hub account", () => {
     times.destroy = stack.ok(["destroy", "-auto-approve", "-input=false", "-parallelism=30"], 300_000).seconds;
-    const r = spawnSync((python as { python: string }).python, [join(__dirname, "helpers", "e2e", "leftovers.py"), moto.endpoint, "trailguard", HOME, "eu-west-1"], { encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(python!, [join(__dirname, "helpers", "e2e", "leftovers.py"), moto.endpoint, "trailguard", HOME, "eu-west-1"], { encoding: "utf8", timeout: 60_000 });
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual([]);
   }, 320_000);

@@ -12,7 +12,7 @@
 import { CloudTrailClient, CreateTrailCommand, DeleteTrailCommand, GetTrailCommand, GetTrailStatusCommand, StartLoggingCommand, StopLoggingCommand, UpdateTrailCommand } from "@aws-sdk/client-cloudtrail";
 import { EventBridgeClient, ListTargetsByRuleCommand, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import type { TrailguardConfigInput } from "../modules/config";
@@ -20,16 +20,13 @@ import { DEFAULT_INCLUDE } from "../modules/detections/groups";
 import { evaluateInputTransformer } from "../modules/eventbridge/input-transformer";
 import { structureProblems } from "../modules/eventbridge/payload-structure";
 import { MOTO_ACCOUNT } from "./helpers/e2e/for-moto";
-import { Moto, motoPython } from "./helpers/e2e/moto";
+import { Moto } from "./helpers/e2e/moto";
+import { drainObserved, E2E_SLACK_TOKEN, e2eAvailability, MOTO_CREDENTIALS } from "./helpers/e2e/observed";
 import { MotoStack } from "./helpers/e2e/stack";
 import { ALARM_KEY, asTrailguardOwn, type CloudTrailEvent, loadFixture, readOnly } from "./helpers/fixtures";
 import { invokeBundle } from "./helpers/invoke-bundle";
-import { terraformUnavailable } from "./helpers/offline-terraform";
 
-const REQUIRED = process.env.TRAILGUARD_E2E === "required";
-const python = motoPython();
-const unavailable = "missing" in python ? python.missing : terraformUnavailable();
-if (unavailable && REQUIRED) throw new Error(`TRAILGUARD_E2E=required, but the e2e suite cannot run: ${unavailable}`);
+const { python, unavailable } = e2eAvailability();
 if (unavailable) console.warn(`e2e skipped: ${unavailable}`);
 
 const HOME = "us-east-1";
@@ -46,8 +43,6 @@ const CONFIG: TrailguardConfigInput = {
   detections: { include: [...DEFAULT_INCLUDE, "adjacent"] },
   tags: { Owner: "security" },
 } as TrailguardConfigInput;
-const OBSERVED = "trailguard-e2e-observed";
-const credentials = { accessKeyId: "moto-test-key", secretAccessKey: "moto-test-secret" };
 
 const describeE2e = unavailable ? describe.skip : describe;
 if (unavailable) test.skip(`e2e skipped: ${unavailable}`, () => undefined);
@@ -56,11 +51,11 @@ describeE2e("trailguard against moto (apply, route, remediate, destroy)", () => 
   let moto: Moto;
   let stack: MotoStack;
   const times: Record<string, number> = {};
-  const client = <T>(C: new (c: object) => T, region: string): T => new C({ region, endpoint: moto.endpoint, credentials, maxAttempts: 1 });
+  const client = <T>(C: new (c: object) => T, region: string): T => new C({ region, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS, maxAttempts: 1 });
 
   beforeAll(async () => {
-    moto = await Moto.start({ python: (python as { python: string }).python });
-    stack = new MotoStack(CONFIG, { endpoint: moto.endpoint, secrets: { slack_token: "xoxb-e2e-not-a-real-token" }, withoutResource: process.env.TRAILGUARD_E2E_DROP });
+    moto = await Moto.start({ python: python! });
+    stack = new MotoStack(CONFIG, { endpoint: moto.endpoint, secrets: { slack_token: E2E_SLACK_TOKEN }, withoutResource: process.env.TRAILGUARD_E2E_DROP });
     times.init = stack.ok(["init", "-input=false"], 120_000).seconds;
     // moto's CloudTrail wants the trail's bucket to exist; the listed trail is logging, as in a real account.
     await createTrail(LISTED, HOME, true);
@@ -73,7 +68,7 @@ describeE2e("trailguard against moto (apply, route, remediate, destroy)", () => 
   }, 30_000);
 
   async function createTrail(name: string, region: string, multiRegion: boolean) {
-    spawnSync((python as { python: string }).python, ["-c", `import boto3; boto3.client("s3", region_name="us-east-1", endpoint_url="${moto.endpoint}", aws_access_key_id="k", aws_secret_access_key="s").create_bucket(Bucket="${BUCKET}")`], { timeout: 20_000 });
+    spawnSync(python!, ["-c", `import boto3; boto3.client("s3", region_name="us-east-1", endpoint_url="${moto.endpoint}", aws_access_key_id="k", aws_secret_access_key="s").create_bucket(Bucket="${BUCKET}")`], { timeout: 20_000 });
     const ct = client(CloudTrailClient, region);
     await ct.send(new CreateTrailCommand({ Name: name, S3BucketName: BUCKET, IsMultiRegionTrail: multiRegion, EnableLogFileValidation: true }));
     await ct.send(new StartLoggingCommand({ Name: name }));
@@ -97,26 +92,8 @@ describeE2e("trailguard against moto (apply, route, remediate, destroy)", () => 
     expect({ status: plan.status, changes: plan.stdout.split("\n").filter((l) => /^\s+# .* (will|must) be/.test(l)) }).toEqual({ status: 0, changes: [] });
   }, 200_000);
 
-  /** Everything the hub's targets received since the last call: "<rule>:<target id>" with what it got. */
-  async function drain(region = HOME): Promise<{ key: string; input: string }[]> {
-    const sqs = client(SQSClient, region);
-    let url: string;
-    try {
-      url = (await sqs.send(new GetQueueUrlCommand({ QueueName: OBSERVED }))).QueueUrl!;
-    } catch {
-      return []; // nothing was ever delivered in this region
-    }
-    const got: { key: string; input: string }[] = [];
-    for (;;) {
-      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-      if (!r.Messages?.length) return got.sort((a, b) => a.key.localeCompare(b.key));
-      for (const m of r.Messages) {
-        const body = JSON.parse(m.Body!);
-        got.push({ key: `${body.rule}:${body.targetId}`, input: body.input });
-        await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle! }));
-      }
-    }
-  }
+  /** What the observed targets of `region` received since the last call. */
+  const drain = (region = HOME) => drainObserved(client(SQSClient, region));
 
   /** The record as AWS puts it on `region`'s default bus: that region and moto's account. */
   async function emit(event: CloudTrailEvent, region: string): Promise<void> {
@@ -194,7 +171,7 @@ describeE2e("trailguard against moto (apply, route, remediate, destroy)", () => 
       const got = await drain();
       expect({ region, arrived: got.map((g) => g.key) }).toEqual({ region, arrived: expected });
       for (const g of got.filter((x) => x.key.endsWith(":slack"))) {
-        expect(await structureProblems(await transformerOf(g.key), g.input)).toEqual([]);
+        expect(structureProblems(await transformerOf(g.key), g.input)).toEqual([]);
         expect(JSON.parse(g.input).channel).toBe(CHANNEL);
       }
       for (const r of REGIONS.filter((x) => x !== HOME)) expect(await drain(r)).toEqual([]);
@@ -339,7 +316,7 @@ describeE2e("trailguard against moto (apply, route, remediate, destroy)", () => 
 
   test("destroy leaves nothing trailguard created", () => {
     times.destroy = stack.ok(["destroy", "-auto-approve", "-input=false", "-parallelism=30"], 300_000).seconds;
-    const r = spawnSync((python as { python: string }).python, [join(__dirname, "helpers", "e2e", "leftovers.py"), moto.endpoint, "trailguard", ...REGIONS], { encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(python!, [join(__dirname, "helpers", "e2e", "leftovers.py"), moto.endpoint, "trailguard", ...REGIONS], { encoding: "utf8", timeout: 60_000 });
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual([]);
   }, 320_000);
@@ -361,9 +338,9 @@ const GAPS = [
 
 describeE2e("moto's gaps, each patched for the suite above", () => {
   const gaps = async (stock: boolean): Promise<Record<string, { present: boolean; saw: string }>> => {
-    const moto = await Moto.start({ python: (python as { python: string }).python, stock });
+    const moto = await Moto.start({ python: python!, stock });
     try {
-      const r = spawnSync((python as { python: string }).python, [join(__dirname, "helpers", "e2e", "stock_gaps.py"), moto.endpoint], { encoding: "utf8", timeout: 60_000 });
+      const r = spawnSync(python!, [join(__dirname, "helpers", "e2e", "stock_gaps.py"), moto.endpoint], { encoding: "utf8", timeout: 60_000 });
       if (r.status !== 0) throw new Error(`stock_gaps.py failed: ${r.stderr.trim().split("\n").pop()}`);
       return JSON.parse(r.stdout);
     } finally {

@@ -15,7 +15,8 @@ import { expectValidBlockKit } from "../helpers/slack";
  * fetch: nothing leaves the machine.
  */
 
-const TOKEN = "xoxb-111111111111-2222222222222-AbCdEfGhIjKlMnOpQrStUvWx";
+// Not token-shaped (secret scanners), but distinctive: a test fails if it shows up in any output.
+const TOKEN = "slack-probe-test-token-8c1f2e";
 const SECRET = "trailguard-slack-probe";
 const sm = mockClient(SecretsManagerClient);
 

@@ -8,6 +8,7 @@ import { buildCatalog, CustomRule, DetectionGroup, edgePlan, groupPattern, MEMBE
 import { eventBridgeTrustPolicy, invokeApiDestinationsPolicy } from "../iam/eventbridge-role";
 import { AlertProps, alertTransformer, type InputTransformer, memberDeadLettersSnsTransformer, memberDeadLettersTransformer, reportTransformer, snsAlertTransformer } from "../messages";
 import { checkQuotasAtSynth } from "./quota-check";
+import { DEAD_LETTER_ALARM } from "../dead-letter-alarm";
 import type { Value } from "../quotas/worst-case";
 import { AlarmTopic } from "./alarm-topic";
 import { DeadLetterQueue } from "./dead-letter-queue";
@@ -355,11 +356,11 @@ export class Trailguard extends Construct {
       logicalName: "dead_letters",
       suffix: "dead-letters",
       description: `trailguard: events or invocations that could not be delivered wait in ${prefix}-dlq (${config.homeRegion}); read them, fix the path, redrive`,
-      metrics: [{ namespace: "AWS/SQS", metric: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: `${prefix}-dlq` }, stat: "Maximum" }],
-      periodSeconds: FIVE_MINUTES,
-      comparison: "GreaterThanOrEqualToThreshold",
-      threshold: 1,
-      treatMissingData: "notBreaching",
+      metrics: [{ namespace: DEAD_LETTER_ALARM.namespace, metric: DEAD_LETTER_ALARM.metric, dimensions: { QueueName: `${prefix}-dlq` }, stat: DEAD_LETTER_ALARM.stat }],
+      periodSeconds: DEAD_LETTER_ALARM.periodSeconds,
+      comparison: DEAD_LETTER_ALARM.comparison,
+      threshold: DEAD_LETTER_ALARM.threshold,
+      treatMissingData: DEAD_LETTER_ALARM.treatMissingData,
     });
     this.alarms.alarm({
       logicalName: "hub_failed_invocations",

@@ -19,6 +19,7 @@
  * come from the hub (its bus, its remediate role) are Terraform's, partition included.
  */
 import type { PatternObject } from "../detections";
+import { DEAD_LETTER_ALARM } from "../dead-letter-alarm";
 import { deadLetterQueuePolicy } from "../iam/dead-letter-queue";
 import { edgeRuleArns, eventBridgeTrustPolicy, putEventsPolicy } from "../iam/eventbridge-role";
 import { edgeRuleNames } from "../detections/edge";
@@ -103,15 +104,15 @@ export function regionalTemplate(p: MemberTemplateProps): Template {
     Properties: {
       AlarmName: memberDeadLetterAlarmName(p.namePrefix),
       AlarmDescription: `trailguard: events this account's edges forwarded wait in ${p.namePrefix}-dlq: the hub bus did not accept them. Its state changes are forwarded to the hub bus, which alerts.`,
-      Namespace: "AWS/SQS",
-      MetricName: "ApproximateNumberOfMessagesVisible",
+      Namespace: DEAD_LETTER_ALARM.namespace,
+      MetricName: DEAD_LETTER_ALARM.metric,
       Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": ["DeadLetterQueue", "QueueName"] } }],
-      Statistic: "Maximum",
-      Period: 300,
+      Statistic: DEAD_LETTER_ALARM.stat,
+      Period: DEAD_LETTER_ALARM.periodSeconds,
       EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: "GreaterThanOrEqualToThreshold",
-      TreatMissingData: "notBreaching",
+      Threshold: DEAD_LETTER_ALARM.threshold,
+      ComparisonOperator: DEAD_LETTER_ALARM.comparison,
+      TreatMissingData: DEAD_LETTER_ALARM.treatMissingData,
     },
   };
   rules.push({ id: "EdgeAlarm", name: memberAlarmRuleName(p.namePrefix), pattern: memberDeadLetterPattern(p.namePrefix), global: false, alarm: true });

@@ -78,7 +78,6 @@ export class Moto {
     readonly endpoint: string,
     readonly pid: number,
     private readonly child: ChildProcess,
-    private readonly output: () => string,
   ) {}
 
   /** Start moto and wait (at most `deadlineMs`) until it answers; one clear error line otherwise. */
@@ -98,7 +97,7 @@ export class Moto {
     const tail = () => readFileSync(logFile, "utf8").slice(-20_000);
     let spawnError: Error | undefined;
     child.once("error", (e) => (spawnError = e));
-    const moto = new Moto(`http://127.0.0.1:${port}`, child.pid ?? -1, child, tail);
+    const moto = new Moto(`http://127.0.0.1:${port}`, child.pid ?? -1, child);
     const lastWords = () => tail().trim().split("\n").slice(-3).join(" | ");
     const exited = () => {
       if (spawnError) return `${o.python} could not run (${(spawnError as NodeJS.ErrnoException).code ?? spawnError.message})`;
@@ -113,11 +112,6 @@ export class Moto {
       throw new Error(`moto did not start on 127.0.0.1:${port}: ${(e as Error).message}`);
     }
     return moto;
-  }
-
-  /** moto's log, for a failure message. */
-  log(): string {
-    return this.output();
   }
 
   /** Stop exactly the process we started (SIGTERM, then SIGKILL if it lingers past 5 s). */

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { TrailguardConfigInput } from "../../../modules/config";
@@ -48,9 +48,5 @@ export class MotoStack {
     const r = this.run(args, deadlineMs);
     if (r.status !== 0) throw new Error(`terraform ${args.join(" ")} failed (${r.status}): ${(r.stderr || r.stdout).trim().split("\n").slice(-15).join("\n")}`);
     return r;
-  }
-
-  exists(file: string): boolean {
-    return existsSync(join(this.dir, file));
   }
 }
