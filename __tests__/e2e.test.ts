@@ -7,10 +7,10 @@
  *
  * `npm test` runs this when moto_server is found and says why when it skips; CI sets TRAILGUARD_E2E=required,
  * so a missing moto fails there. `npm run e2e` runs this file alone. To see the suite fail when routing
- * breaks: TRAILGUARD_E2E_DROP=aws_cloudwatch_event_target.edge_hub__eu_west_1 npm run e2e
+ * breaks: TRAILGUARD_E2E_BREAK_EDGE=eu-west-1 npm run e2e (the edge rule of eu-west-1 loses its target)
  */
 import { CloudTrailClient, CreateTrailCommand, DeleteTrailCommand, GetTrailCommand, GetTrailStatusCommand, StartLoggingCommand, StopLoggingCommand, UpdateTrailCommand } from "@aws-sdk/client-cloudtrail";
-import { EventBridgeClient, ListTargetsByRuleCommand, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { EventBridgeClient, ListTargetsByRuleCommand, PutEventsCommand, RemoveTargetsCommand } from "@aws-sdk/client-eventbridge";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { spawnSync } from "node:child_process";
@@ -55,11 +55,14 @@ describeE2e("trailguard against moto (apply, route, remediate, destroy)", () => 
 
   beforeAll(async () => {
     moto = await Moto.start({ python: python! });
-    stack = new MotoStack(CONFIG, { endpoint: moto.endpoint, secrets: { slack_token: E2E_SLACK_TOKEN }, withoutResource: process.env.TRAILGUARD_E2E_DROP });
+    stack = new MotoStack(CONFIG, { endpoint: moto.endpoint, secrets: { slack_token: E2E_SLACK_TOKEN } });
     times.init = stack.ok(["init", "-input=false"], 120_000).seconds;
     // moto's CloudTrail wants the trail's bucket to exist; the listed trail is logging, as in a real account.
     await createTrail(LISTED, HOME, true);
     times.apply = stack.ok(["apply", "-auto-approve", "-input=false", "-parallelism=30"], 300_000).seconds;
+    // To see the suite fail when routing breaks: remove that region's edge target after apply.
+    const broken = process.env.TRAILGUARD_E2E_BREAK_EDGE;
+    if (broken) await client(EventBridgeClient, broken).send(new RemoveTargetsCommand({ Rule: "trailguard-edge", Ids: ["hub"] }));
   }, 480_000);
 
   afterAll(async () => {

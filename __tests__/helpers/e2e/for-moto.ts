@@ -23,11 +23,6 @@ const copyName = (name: string, region: string) => `${name}__${region.replace(/-
 export interface ForMotoOptions {
   /** moto's address, `http://127.0.0.1:<port>`. */
   readonly endpoint: string;
-  /**
-   * Drop the target with this Terraform address from the converted stack (e.g. `aws_cloudwatch_event_target.edge_hub__eu_west_1`):
-   * used to prove the suite fails when routing breaks.
-   */
-  readonly withoutResource?: string;
 }
 
 export function forMoto(synthesized: Json, o: ForMotoOptions): Json {
@@ -84,12 +79,6 @@ export function forMoto(synthesized: Json, o: ForMotoOptions): Json {
     }
   }
   stack.resource = resources;
-  if (o.withoutResource) {
-    const [type, name] = o.withoutResource.split(".");
-    if (!stack.resource[type]?.[name]) throw new Error(`withoutResource: no ${o.withoutResource} in the converted stack`);
-    delete stack.resource[type][name];
-  }
-
   // References to expanded resources: depends_on lists every copy; expressions see a map by region.
   const rewrite = (text: string): string => {
     for (const [address, list] of expanded) {
